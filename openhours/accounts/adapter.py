@@ -1,0 +1,24 @@
+"""How django-allauth fits OpenHours' membership rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.http import HttpRequest
+
+from .services import approval_for_email
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return bool(settings.OPENHOURS_SIGNUP_OPEN)
+
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        user = super().save_user(request, user, form, commit=False)
+        user.email = user.email.lower()
+        user.approval = approval_for_email(user.email)
+        if commit:
+            user.save()
+        return user

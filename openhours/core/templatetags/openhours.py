@@ -1,0 +1,28 @@
+"""Small presentation helpers used across templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.http import QueryDict
+
+register = template.Library()
+
+
+@register.filter
+def hours(minutes: int | None) -> str:
+    """Integer minutes as friendly hours: 90 -> "1.5 hours", 60 -> "1 hour"."""
+    if minutes is None:
+        return ""
+    value = minutes / 60
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{text} hour" if value == 1 else f"{text} hours"
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: dict[str, Any], page: int) -> str:
+    """The current URL's query string with only the page number changed."""
+    params: QueryDict = context["request"].GET.copy()
+    params["page"] = str(page)
+    return "?" + params.urlencode()

@@ -1,0 +1,1 @@
+"""Words for the demo: names, profiles and posts. Data only; ``generator`` uses it."""

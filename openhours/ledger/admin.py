@@ -1,0 +1,63 @@
+"""Read-only admin: the ledger changes only through its services, never by hand.
+
+Coordinators correct mistakes with reversals and adjustments (with a reason), not edits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import Account, AuditEvent, Entry, Transfer
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class EntryInline(admin.TabularInline):
+    model = Entry
+    fields = ["account", "amount"]
+    readonly_fields = ["account", "amount"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Account)
+class AccountAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "system_code", "balance", "created_at"]
+    list_filter = ["system_code"]
+    search_fields = ["owner__full_name", "owner__email"]
+    list_select_related = ["owner"]
+
+
+@admin.register(Transfer)
+class TransferAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "kind", "reference", "memo", "created_by", "created_at"]
+    list_filter = ["kind", "limits_overridden"]
+    search_fields = ["reference", "idempotency_key", "memo"]
+    list_select_related = ["created_by"]
+    inlines = [EntryInline]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "actor", "verb", "target"]
+    list_filter = ["verb"]
+    search_fields = ["target", "verb"]
+    list_select_related = ["actor"]

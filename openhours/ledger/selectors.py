@@ -1,0 +1,163 @@
+"""Reads from the ledger: balances, statements, hours given and received, the pool.
+
+Nothing here writes. A member who has never had a transfer has no account row yet; every
+selector treats that as a zero balance and an empty history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Window
+from django.db.models.functions import Coalesce
+
+from openhours.accounts.models import User
+
+from . import limits
+from .formatting import minutes_in_words
+from .models import EXCHANGE_KINDS, Account, Entry, SystemAccount, TransferKind
+
+
+def account_of(user: User) -> Account | None:
+    return Account.objects.filter(owner=user).first()
+
+
+def balance(user: User) -> int:
+    """The member's balance in minutes (zero before their first transfer)."""
+    value = Account.objects.filter(owner=user).values_list("balance", flat=True).first()
+    return int(value or 0)
+
+
+def spendable_minutes(user: User) -> int:
+    """How much more the member can spend before the lower limit stops them."""
+    return max(balance(user) - limits.lower_limit(), 0)
+
+
+def limit_warning(user: User) -> str | None:
+    """A plain-English warning, addressed to the member, when a limit is near; else None.
+
+    Shown before the hard stop so nobody meets a refusal without notice.
+    """
+    current = balance(user)
+    lower, upper, margin = limits.lower_limit(), limits.upper_limit(), limits.warning_margin()
+    if current <= lower:
+        return (
+            f"You've reached the lower limit of {minutes_in_words(lower)}, so you can't spend "
+            "more credits for now. Helping someone earns them back."
+        )
+    if current - lower <= margin:
+        return (
+            f"You can spend {minutes_in_words(current - lower)} more before reaching the "
+            f"lower limit of {minutes_in_words(lower)}. Offering your time earns credits back."
+        )
+    if current >= upper:
+        return (
+            f"You hold the most anyone can ({minutes_in_words(upper)}), so new credits can't "
+            "reach you. Spending some, or donating them to the community pool, makes room."
+        )
+    if upper - current <= margin:
+        return (
+            f"You can receive {minutes_in_words(upper - current)} more before reaching the "
+            f"upper limit of {minutes_in_words(upper)}. Consider donating some credits to "
+            "the community pool so others can ask for help."
+        )
+    return None
+
+
+def statement(user: User) -> QuerySet[Entry]:
+    """The member's entries, newest first, ready to paginate.
+
+    Each entry carries its transfer, ``balance_after`` (the running balance once it was
+    posted) and, through ``entry.counterparty_names()``, the holders of the other legs,
+    which are fetched for the whole page in one extra query.
+    Entries of one account are numbered in the order they were posted, because each was
+    inserted while its account was locked; so ordering by id is ordering by time.
+    """
+    return (
+        Entry.objects.filter(account__owner=user)
+        .select_related("transfer", "transfer__created_by")
+        .prefetch_related(
+            Prefetch(
+                "transfer__entries",
+                queryset=Entry.objects.select_related("account__owner").order_by("pk"),
+            )
+        )
+        .annotate(
+            balance_after=Window(Sum("amount"), order_by=F("pk").asc(), output_field=IntegerField())
+        )
+        .order_by("-pk")
+    )
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """Hours given and received, the recognition a statement leads with, and the balance."""
+
+    given_minutes: int
+    received_minutes: int
+    balance: int
+
+
+def contribution(user: User) -> Contribution:
+    """Given: minutes earned by exchanges and group sessions. Received: minutes spent on them.
+
+    Exchanges that were reversed count for neither side: they did not happen as recorded.
+    """
+    counted = Q(transfer__kind__in=[k.value for k in EXCHANGE_KINDS]) & Q(
+        transfer__reversals__isnull=True
+    )
+    totals = Entry.objects.filter(account__owner=user).aggregate(
+        given=Coalesce(Sum("amount", filter=counted & Q(amount__gt=0)), 0),
+        received=Coalesce(Sum("amount", filter=counted & Q(amount__lt=0)), 0),
+    )
+    return Contribution(
+        given_minutes=int(totals["given"]),
+        received_minutes=-int(totals["received"]),
+        balance=balance(user),
+    )
+
+
+def hours_given(user: User) -> int:
+    """Minutes the member has given others (named for what members see; still minutes)."""
+    return contribution(user).given_minutes
+
+
+def hours_received(user: User) -> int:
+    """Minutes of help the member has received."""
+    return contribution(user).received_minutes
+
+
+@dataclass(frozen=True)
+class PoolSummary:
+    """The community pool for coordinators: what it holds, where it came from and went."""
+
+    balance: int
+    inflow_by_kind: dict[str, int]
+    outflow_by_kind: dict[str, int]
+    donors: int
+
+
+def pool_summary() -> PoolSummary:
+    pool = Account.objects.filter(system_code=SystemAccount.COMMUNITY_POOL).first()
+    if pool is None:
+        return PoolSummary(balance=0, inflow_by_kind={}, outflow_by_kind={}, donors=0)
+    rows = (
+        Entry.objects.filter(account=pool)
+        .values("transfer__kind")
+        .annotate(
+            inflow=Coalesce(Sum("amount", filter=Q(amount__gt=0)), 0),
+            outflow=Coalesce(Sum("amount", filter=Q(amount__lt=0)), 0),
+        )
+        .order_by("transfer__kind")
+    )
+    inflow = {r["transfer__kind"]: int(r["inflow"]) for r in rows if r["inflow"]}
+    outflow = {r["transfer__kind"]: -int(r["outflow"]) for r in rows if r["outflow"]}
+    donors = Entry.objects.filter(
+        transfer__kind=TransferKind.DONATION,
+        transfer__entries__account=pool,
+        account__owner__isnull=False,
+        amount__lt=0,
+    ).aggregate(n=Count("account", distinct=True))["n"]
+    return PoolSummary(
+        balance=pool.balance, inflow_by_kind=inflow, outflow_by_kind=outflow, donors=int(donors)
+    )

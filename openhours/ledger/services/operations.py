@@ -1,0 +1,267 @@
+"""The ledger operations other apps call: each checks who may do it, builds the legs and
+hands them to ``post_transfer``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from openhours.accounts.models import User
+from openhours.core.errors import DomainError
+
+from .. import limits
+from ..models import SystemAccount, Transfer, TransferKind
+from .posting import Leg, post_transfer
+
+
+def grant_joining_credit(*, user: User) -> Transfer | None:
+    """Welcome credit for a new member, from the issuance account. Once per member, ever.
+
+    Returns None when the grant is turned off (zero minutes). Calling it again returns the
+    first grant even if the configured amount has changed since.
+    """
+    key = f"joining-grant:{user.pk}"
+    existing = Transfer.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    minutes = limits.joining_grant()
+    if minutes <= 0:
+        return None
+    return post_transfer(
+        kind=TransferKind.JOINING_GRANT,
+        legs=[
+            Leg(system=SystemAccount.ISSUANCE, minutes=-minutes),
+            Leg(member=user, minutes=minutes),
+        ],
+        created_by=None,
+        memo="Welcome to the time bank",
+        idempotency_key=key,
+    )
+
+
+def donate(
+    *,
+    donor: User,
+    to_user: User | None = None,
+    minutes: int,
+    idempotency_key: str,
+    memo: str = "",
+) -> Transfer:
+    """Give credits to another member, or to the community pool when ``to_user`` is None."""
+    if minutes <= 0:
+        raise DomainError("Choose how much time to donate.", field="minutes")
+    if to_user is not None and to_user.pk == donor.pk:
+        raise DomainError("You can't donate to yourself.", field="to_user")
+    recipient = (
+        Leg(member=to_user, minutes=minutes)
+        if to_user is not None
+        else Leg(system=SystemAccount.COMMUNITY_POOL, minutes=minutes)
+    )
+    return post_transfer(
+        kind=TransferKind.DONATION,
+        legs=[Leg(member=donor, minutes=-minutes), recipient],
+        created_by=donor,
+        memo=memo or "Paying it forward",
+        idempotency_key=idempotency_key,
+    )
+
+
+def coordinator_grant(
+    *, coordinator: User, to_user: User, minutes: int, reason: str, idempotency_key: str
+) -> Transfer:
+    """Give a member credits from the community pool (never more than the pool holds)."""
+    _require_coordinator(coordinator, "grant credits from the community pool")
+    reason = _require_reason(reason)
+    if minutes <= 0:
+        raise DomainError("Choose how much time to grant.", field="minutes")
+    if to_user.pk == coordinator.pk:
+        raise DomainError(
+            "Coordinators can't grant credits to themselves; ask another coordinator.",
+            field="to_user",
+        )
+    return post_transfer(
+        kind=TransferKind.GRANT,
+        legs=[
+            Leg(system=SystemAccount.COMMUNITY_POOL, minutes=-minutes),
+            Leg(member=to_user, minutes=minutes),
+        ],
+        created_by=coordinator,
+        memo=reason,
+        idempotency_key=idempotency_key,
+    )
+
+
+def top_up_pool(*, coordinator: User, minutes: int, reason: str, idempotency_key: str) -> Transfer:
+    """Put new credits into the community pool, for example to fund a campaign's grants."""
+    _require_coordinator(coordinator, "top up the community pool")
+    reason = _require_reason(reason)
+    if minutes <= 0:
+        raise DomainError("Choose how much time to add to the pool.", field="minutes")
+    return post_transfer(
+        kind=TransferKind.POOL_TOP_UP,
+        legs=[
+            Leg(system=SystemAccount.ISSUANCE, minutes=-minutes),
+            Leg(system=SystemAccount.COMMUNITY_POOL, minutes=minutes),
+        ],
+        created_by=coordinator,
+        memo=reason,
+        idempotency_key=idempotency_key,
+    )
+
+
+def coordinator_adjustment(
+    *,
+    coordinator: User,
+    user: User,
+    minutes: int,
+    reason: str,
+    idempotency_key: str,
+    override_lower_limit: bool = False,
+) -> Transfer:
+    """Correct a member's balance up (positive) or down (negative), against issuance.
+
+    A correction may take the member over the upper limit; below the lower limit only when
+    the coordinator has confirmed it (``override_lower_limit``). Either way the transfer is
+    stamped and the audit event says which limit and by how much.
+    """
+    _require_coordinator(coordinator, "adjust balances")
+    reason = _require_reason(reason)
+    if minutes == 0:
+        raise DomainError("An adjustment must change the balance.", field="minutes")
+    if user.pk == coordinator.pk:
+        raise DomainError(
+            "Coordinators can't adjust their own balance; ask another coordinator.",
+            field="user",
+        )
+    return post_transfer(
+        kind=TransferKind.ADJUSTMENT,
+        legs=[
+            Leg(system=SystemAccount.ISSUANCE, minutes=-minutes),
+            Leg(member=user, minutes=minutes),
+        ],
+        created_by=coordinator,
+        memo=reason,
+        idempotency_key=idempotency_key,
+        allow_over_upper_limit=True,
+        allow_below_lower_limit=override_lower_limit,
+    )
+
+
+def reverse_transfer(
+    *,
+    transfer: Transfer,
+    actor: User,
+    reason: str,
+    idempotency_key: str,
+    override_lower_limit: bool = False,
+) -> Transfer:
+    """Undo a transfer by posting its legs negated, with a reason. At most once per transfer.
+
+    Limits as for adjustments. A reversal is not itself reversed: post a new transfer.
+    """
+    _require_coordinator(actor, "reverse transfers")
+    reason = _require_reason(reason)
+    if transfer.kind == TransferKind.REVERSAL:
+        raise DomainError("A reversal can't be reversed; post a new transfer instead.")
+    entries = list(transfer.entries.select_related("account__owner"))
+    if any(entry.account.owner_id == actor.pk for entry in entries):
+        raise DomainError("You're part of this transfer, so another coordinator must reverse it.")
+    legs = [
+        Leg(member=entry.account.owner, minutes=-entry.amount)
+        if entry.account.owner is not None
+        else Leg(system=SystemAccount(str(entry.account.system_code)), minutes=-entry.amount)
+        for entry in entries
+    ]
+    return post_transfer(
+        kind=TransferKind.REVERSAL,
+        legs=legs,
+        created_by=actor,
+        memo=reason,
+        # The original's reference, so "exchange:42" finds its reversal too.
+        reference=transfer.reference,
+        idempotency_key=idempotency_key,
+        reverses=transfer,
+        allow_over_upper_limit=True,
+        allow_below_lower_limit=override_lower_limit,
+    )
+
+
+def pay_for_exchange(
+    *,
+    giver: User,
+    receiver: User,
+    minutes: int,
+    reference: str,
+    created_by: User | None,
+    idempotency_key: str,
+    memo: str = "",
+) -> Transfer:
+    """The receiver pays the giver one credit-minute for each minute given."""
+    if minutes <= 0:
+        raise DomainError("Record how much time was given.", field="minutes")
+    if giver.pk == receiver.pk:
+        raise DomainError("The giver and the receiver must be different members.")
+    return post_transfer(
+        kind=TransferKind.EXCHANGE,
+        legs=[Leg(member=receiver, minutes=-minutes), Leg(member=giver, minutes=minutes)],
+        created_by=created_by,
+        memo=memo,
+        reference=reference,
+        idempotency_key=idempotency_key,
+    )
+
+
+def pay_for_group_session(
+    *,
+    giver: User,
+    receivers: Sequence[User],
+    minutes_each: int,
+    reference: str,
+    created_by: User | None,
+    idempotency_key: str,
+    preparation_minutes: int = 0,
+    memo: str = "",
+) -> Transfer:
+    """One giver, several attendees. The rule (docs/ledger.md, "Group sessions"):
+
+    each attendee pays the session length, as they would for one-to-one help; the giver
+    earns the session length plus any preparation time, once, because an hour given earns
+    one credit however many people are in the room; the community pool receives the
+    difference (or pays it, when preparation outweighs the attendees' payments).
+    """
+    if minutes_each <= 0:
+        raise DomainError("Record how long the session was.", field="minutes")
+    if preparation_minutes < 0:
+        raise DomainError("Preparation time can't be negative.", field="preparation_minutes")
+    if not receivers:
+        raise DomainError("A group session needs at least one attendee.", field="receivers")
+    attendee_ids = [receiver.pk for receiver in receivers]
+    if len(set(attendee_ids)) != len(attendee_ids):
+        raise DomainError("Each attendee can be listed only once.", field="receivers")
+    if giver.pk in attendee_ids:
+        raise DomainError("The giver can't also be an attendee.", field="receivers")
+    earned = minutes_each + preparation_minutes
+    to_pool = minutes_each * len(receivers) - earned
+    legs = [Leg(member=giver, minutes=earned)]
+    legs += [Leg(member=receiver, minutes=-minutes_each) for receiver in receivers]
+    if to_pool:
+        legs.append(Leg(system=SystemAccount.COMMUNITY_POOL, minutes=to_pool))
+    return post_transfer(
+        kind=TransferKind.GROUP_SESSION,
+        legs=legs,
+        created_by=created_by,
+        memo=memo,
+        reference=reference,
+        idempotency_key=idempotency_key,
+    )
+
+
+def _require_coordinator(actor: User, action: str) -> None:
+    if not actor.is_coordinator:
+        raise DomainError(f"Only coordinators can {action}.")
+
+
+def _require_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Give a reason; it is kept in the audit log.", field="reason")
+    return reason

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "members"
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("me/", views.my_profile, name="me"),
+    path("me/edit/", views.edit_profile, name="edit"),
+    path("<int:user_id>/", views.profile_detail, name="detail"),
+]

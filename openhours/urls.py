@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from openhours.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("about/", core_views.about, name="about"),
+    path("health/", core_views.health, name="health"),
+    path("accounts/", include("allauth.urls")),
+    path("membership/", include("openhours.accounts.urls")),
+    path("organisations/", include("openhours.organisations.urls")),
+    path("members/", include("openhours.members.urls")),
+    path("posts/", include("openhours.posts.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "openhours.core.views.error_403"
+handler404 = "openhours.core.views.error_404"
+handler500 = "openhours.core.views.error_500"
