@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "openhours.members",
     "openhours.posts",
     "openhours.ledger",
+    "openhours.notifications",
+    "openhours.exchanges",
     "openhours.demo",
 ]
 

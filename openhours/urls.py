@@ -12,6 +12,9 @@ urlpatterns = [
     path("organisations/", include("openhours.organisations.urls")),
     path("members/", include("openhours.members.urls")),
     path("posts/", include("openhours.posts.urls")),
+    path("exchanges/", include("openhours.exchanges.urls")),
+    path("credits/", include("openhours.ledger.urls")),
+    path("notifications/", include("openhours.notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 
