@@ -1,0 +1,209 @@
+"""Writes to notifications: the only way a notification is created, read or emailed.
+
+Other apps call :func:`notify` from inside their own services. It never raises because
+of email: mail goes out after the caller's transaction commits, and a failure is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from openhours.accounts.models import User
+from openhours.core.errors import DomainError
+
+from .models import EmailPreference, Notification, NotificationPreference
+from .selectors import preference_for
+
+logger = logging.getLogger(__name__)
+
+
+def notify(
+    *,
+    recipient: User,
+    verb: str,
+    message: str,
+    url: str = "",
+    actor: User | None = None,
+    needs_action: bool = False,
+) -> Notification | None:
+    """Tell ``recipient`` that something happened; return the new notification.
+
+    Returns ``None``, and stores nothing, when the recipient is the actor: nobody is told
+    about their own action. When ``needs_action`` is set and the recipient wants email
+    straight away, an email is sent once the surrounding transaction commits (so a rolled
+    back change never emails anyone). Members on the daily digest get it in the next
+    digest; members who turned email off see it in the app only.
+    """
+    if actor is not None and actor.pk == recipient.pk:
+        return None
+    with transaction.atomic():
+        notification = Notification.objects.create(
+            recipient=recipient,
+            actor=actor,
+            verb=verb,
+            message=message,
+            url=url,
+            needs_action=needs_action,
+            created_at=timezone.now(),
+        )
+        if needs_action and preference_for(recipient) == EmailPreference.IMMEDIATE:
+            transaction.on_commit(lambda: _send_immediately(notification.pk))
+    return notification
+
+
+def _send_immediately(notification_id: int) -> None:
+    # Runs after commit, outside any transaction: claim the row with a conditional UPDATE
+    # first so a retried callback can never email the same notification twice.
+    now = timezone.now()
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
+        emailed_at=now
+    )
+    if not claimed:
+        return
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    recipient = notification.recipient
+    link = _absolute(notification.url)
+    body = f"Hello {recipient.get_short_name()},\n\n{notification.message}\n"
+    if link:
+        body += f"\nSee it here:\n{link}\n"
+    body += _footer()
+    try:
+        send_mail(
+            subject=f"[OpenHours] {_subject_line(notification.message)}",
+            message=body,
+            from_email=None,
+            recipient_list=[recipient.email],
+        )
+    except Exception:
+        # The change that caused this has committed; a mail outage must not turn it into
+        # an error page. Release the claim so the row does not claim an email went out.
+        logger.exception("Could not email notification %s", notification_id)
+        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+
+
+def mark_read(*, user: User, notification: Notification) -> Notification:
+    if notification.recipient_id != user.pk:
+        raise DomainError("That notification belongs to someone else.")
+    if notification.read_at is None:
+        now = timezone.now()
+        with transaction.atomic():
+            Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+                read_at=now
+            )
+        notification.read_at = now
+    return notification
+
+
+def mark_all_read(*, user: User) -> int:
+    """Mark every unread notification of ``user`` as read; return how many changed."""
+    with transaction.atomic():
+        return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+
+
+def set_email_preference(*, user: User, preference: str) -> NotificationPreference:
+    if preference not in EmailPreference.values:
+        raise DomainError("Choose how often we should email you.", field="email")
+    with transaction.atomic():
+        row, _ = NotificationPreference.objects.update_or_create(
+            user=user, defaults={"email": preference}
+        )
+    return row
+
+
+def send_digests(*, now: datetime | None = None) -> int:
+    """Email each member on the daily digest one summary of what they have not yet read.
+
+    Includes unread notifications created before ``now`` that have not been emailed, and
+    marks them emailed in the same transaction as the claim, so a second run (or an
+    overlapping one, which waits on the row locks) finds nothing new. Returns the number
+    of emails sent.
+    """
+    now = now or timezone.now()
+    recipient_ids = list(
+        Notification.objects.filter(
+            recipient__notification_preference__email=EmailPreference.DIGEST,
+            recipient__is_active=True,
+            read_at__isnull=True,
+            emailed_at__isnull=True,
+            created_at__lt=now,
+        )
+        .values_list("recipient_id", flat=True)
+        .distinct()
+        .order_by("recipient_id")
+    )
+    sent = 0
+    for recipient_id in recipient_ids:
+        if _send_digest_to(recipient_id, now=now):
+            sent += 1
+    return sent
+
+
+def _send_digest_to(recipient_id: int, *, now: datetime) -> bool:
+    with transaction.atomic():
+        pending = list(
+            Notification.objects.select_for_update()
+            .filter(
+                recipient_id=recipient_id,
+                read_at__isnull=True,
+                emailed_at__isnull=True,
+                created_at__lt=now,
+            )
+            .order_by("created_at", "pk")
+        )
+        if not pending:
+            return False
+        recipient = User.objects.get(pk=recipient_id)
+        lines = []
+        for notification in pending:
+            link = _absolute(notification.url)
+            lines.append(f"- {notification.message}" + (f"\n  {link}" if link else ""))
+        count = len(pending)
+        noun = "notification" if count == 1 else "notifications"
+        body = (
+            f"Hello {recipient.get_short_name()},\n\n"
+            f"Here is what happened on OpenHours since your last summary:\n\n"
+            + "\n".join(lines)
+            + f"\n\nSee them all: {settings.SITE_URL}/notifications/\n"
+            + _footer()
+        )
+        Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
+        try:
+            # Sent inside the transaction on purpose: if the mail server refuses, the
+            # emailed_at marks roll back and tomorrow's run tries again.
+            send_mail(
+                subject=f"[OpenHours] Your daily summary: {count} new {noun}",
+                message=body,
+                from_email=None,
+                recipient_list=[recipient.email],
+            )
+        except Exception:
+            logger.exception("Could not send the notification digest to user %s", recipient_id)
+            transaction.set_rollback(True)
+            return False
+    return True
+
+
+def _absolute(url: str) -> str:
+    if url.startswith("/") and not url.startswith("//"):
+        return settings.SITE_URL + url
+    return ""
+
+
+def _subject_line(message: str) -> str:
+    line = " ".join(message.split())
+    return line if len(line) <= 120 else line[:119] + "…"
+
+
+def _footer() -> str:
+    return (
+        "\nYou can choose whether OpenHours emails you straight away, once a day or never:\n"
+        f"{settings.SITE_URL}/notifications/settings/\n"
+    )
