@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "openhours.core.context_processors.site",
+                "openhours.notifications.context_processors.unread",
             ],
         },
     }

@@ -1,5 +1,11 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "notifications"
-
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("<int:notification_id>/open/", views.notification_open, name="open"),
+    path("read-all/", views.notification_read_all, name="read_all"),
+    path("settings/", views.notification_settings, name="settings"),
+]

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from openhours.accounts.models import User
 from openhours.factories import OrganisationFactory, make_post
+from openhours.notifications.services import notify
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,16 @@ def test_no_url_returns_a_server_error(
 ) -> None:
     post = make_post(member)
     OrganisationFactory(name="North Bristol NHS Trust")
-    values = {"post_id": str(post.pk), "user_id": str(member.pk), "pk": str(post.pk)}
+    notification = notify(
+        recipient=member, actor=outsider, verb="test.url", message="Seen", url="/posts/"
+    )
+    assert notification is not None
+    values = {
+        "post_id": str(post.pk),
+        "user_id": str(member.pk),
+        "pk": str(post.pk),
+        "notification_id": str(notification.pk),
+    }
     client = Client(raise_request_exception=False)
     who = {"member": member, "coordinator": coordinator, "outsider": outsider}.get(persona)
     urls = _urls(values)
