@@ -247,3 +247,10 @@ OPENHOURS_LEDGER_WARNING_MINUTES = env_int("OPENHOURS_LEDGER_WARNING_MINUTES", 1
 # Postings run two statements as server-side prepared statements on PostgreSQL; turn this off
 # behind a pooler that can't keep them (PgBouncer in transaction mode before 1.21).
 OPENHOURS_LEDGER_PREPARED_STATEMENTS = env_bool("OPENHOURS_LEDGER_PREPARED_STATEMENTS", True)
+# What a transfer's reference ("exchange:42") links to on a statement: prefix -> URL name
+# taking one integer. The ledger never imports the apps it names; a name that doesn't
+# resolve is shown as plain text.
+OPENHOURS_LEDGER_REFERENCE_URLS = {
+    "exchange": "exchanges:detail",
+    "session": "group_sessions:detail",
+}

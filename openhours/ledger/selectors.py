@@ -6,16 +6,27 @@ selector treats that as a zero balance and an empty history.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce
+from django.http import Http404
 
-from openhours.accounts.models import User
+from openhours.accounts.models import Approval, User
 
 from . import limits
 from .formatting import minutes_in_words
-from .models import EXCHANGE_KINDS, Account, Entry, SystemAccount, TransferKind
+from .models import (
+    EXCHANGE_KINDS,
+    Account,
+    AuditEvent,
+    Entry,
+    SystemAccount,
+    Transfer,
+    TransferKind,
+)
 
 
 def account_of(user: User) -> Account | None:
@@ -161,3 +172,67 @@ def pool_summary() -> PoolSummary:
     return PoolSummary(
         balance=pool.balance, inflow_by_kind=inflow, outflow_by_kind=outflow, donors=int(donors)
     )
+
+
+def pool_statement() -> QuerySet[Entry]:
+    """The community pool's entries, newest first, shaped like ``statement`` (coordinators)."""
+    return (
+        Entry.objects.filter(account__system_code=SystemAccount.COMMUNITY_POOL)
+        .select_related("transfer", "transfer__created_by")
+        .prefetch_related(
+            Prefetch(
+                "transfer__entries",
+                queryset=Entry.objects.select_related("account__owner").order_by("pk"),
+            )
+        )
+        .annotate(
+            balance_after=Window(Sum("amount"), order_by=F("pk").asc(), output_field=IntegerField())
+        )
+        .order_by("-pk")
+    )
+
+
+def get_transfer_for_coordinator(transfer_id: int, viewer: User) -> Transfer:
+    """The one way a view obtains a transfer: coordinators only, with its legs and reversal.
+
+    Raises PermissionDenied for anyone else and Http404 for an unknown id.
+    """
+    if not viewer.is_coordinator:
+        raise PermissionDenied("Only coordinators can see transfers.")
+    transfer = (
+        Transfer.objects.select_related("created_by", "reverses")
+        .prefetch_related(
+            Prefetch(
+                "entries", queryset=Entry.objects.select_related("account__owner").order_by("pk")
+            ),
+            "reversals",
+        )
+        .filter(pk=transfer_id)
+        .first()
+    )
+    if transfer is None:
+        raise Http404("No such transfer.")
+    return transfer
+
+
+def audit_log() -> QuerySet[AuditEvent]:
+    """Every audit event, newest first (ids follow writing order)."""
+    return AuditEvent.objects.select_related("actor").order_by("-pk")
+
+
+def members_for_picker(*, exclude: User | None = None) -> QuerySet[User]:
+    """Approved, active members, by name: who credits can be given to."""
+    people = User.objects.filter(approval=Approval.APPROVED, is_active=True).order_by(
+        "full_name", "pk"
+    )
+    return people.exclude(pk=exclude.pk) if exclude is not None else people
+
+
+def holder_names(holders: Iterable[str]) -> dict[str, str]:
+    """Names for audit-log holder keys ("member:5", "system:community_pool"), in one query."""
+    wanted = set(holders)
+    names = {f"system:{code}": str(label) for code, label in SystemAccount.choices}
+    ids = [int(h.split(":", 1)[1]) for h in wanted if h.startswith("member:") and h[7:].isdigit()]
+    for user in User.objects.filter(pk__in=ids).only("pk", "full_name", "email"):
+        names[f"member:{user.pk}"] = str(user)
+    return {h: names[h] for h in wanted if h in names}

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from openhours.accounts.models import User
 from openhours.factories import OrganisationFactory, make_post
+from openhours.ledger.services import grant_joining_credit
 from openhours.notifications.services import notify
 
 pytestmark = pytest.mark.django_db
@@ -60,11 +61,14 @@ def test_no_url_returns_a_server_error(
         recipient=member, actor=outsider, verb="test.url", message="Seen", url="/posts/"
     )
     assert notification is not None
+    transfer = grant_joining_credit(user=member)
+    assert transfer is not None
     values = {
         "post_id": str(post.pk),
         "user_id": str(member.pk),
         "pk": str(post.pk),
         "notification_id": str(notification.pk),
+        "transfer_id": str(transfer.pk),
     }
     client = Client(raise_request_exception=False)
     who = {"member": member, "coordinator": coordinator, "outsider": outsider}.get(persona)

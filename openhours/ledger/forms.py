@@ -1,0 +1,176 @@
+"""Forms for the ledger's pages. They collect input; the services decide what is allowed.
+
+Every form that moves credits carries a hidden ``idempotency_key``: a UUID made when the
+form is first shown, so a double click or a retried request posts once. The view turns it
+into the ledger key (``web:<action>:<user id>:<uuid>``), so one member's key can never
+collide with another's, or with a key the system derives (``joining-grant:<id>``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+
+from openhours.accounts.models import User
+
+from .selectors import members_for_picker
+
+# Hours a single form may move: the upper limit's default, and well past any real donation.
+MAX_HOURS = 100
+MINUTE_STEPS = [(0, "0 minutes"), (15, "15 minutes"), (30, "30 minutes"), (45, "45 minutes")]
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    """A plain select of members by name: keyboard, screen-reader and phone friendly."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.full_name or obj.email
+
+
+class KeyedForm(forms.Form):
+    idempotency_key = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "This form is out of date. Check the details and submit it again.",
+            "invalid": "This form is out of date. Check the details and submit it again.",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("idempotency_key", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+
+    def ledger_key(self, *, action: str, user: User) -> str:
+        return f"web:{action}:{user.pk}:{self.cleaned_data['idempotency_key']}"
+
+    def renew_key(self) -> None:
+        """Give a re-shown form a new key: the old one may already name a posted transfer
+        (a member who went back and changed the amount), and nothing was posted this time."""
+        if self.is_bound:
+            data = QueryDict(mutable=True)
+            data.update(self.data)
+            data[self.add_prefix("idempotency_key")] = str(uuid.uuid4())
+            self.data = data
+
+
+class AmountMixin(forms.Form):
+    """Hours and a quarter-hour step, so amounts are entered the way people say them."""
+
+    hours = forms.IntegerField(
+        min_value=0,
+        max_value=MAX_HOURS,
+        initial=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    minutes = forms.TypedChoiceField(choices=MINUTE_STEPS, coerce=int, initial=0)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        hours, minutes = data.get("hours"), data.get("minutes")
+        if hours is not None and minutes is not None and hours * 60 + minutes == 0:
+            self.add_error("hours", "Choose how much time: at least 15 minutes.")
+        elif hours == MAX_HOURS and minutes:
+            self.add_error("hours", f"At most {MAX_HOURS} hours at a time.")
+        return data
+
+    def amount(self) -> int:
+        """The amount in minutes."""
+        return int(self.cleaned_data["hours"]) * 60 + int(self.cleaned_data["minutes"])
+
+
+class DonateForm(AmountMixin, KeyedForm):
+    to_user = MemberChoiceField(
+        label="Who to give to",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="The community pool",
+        help_text="The community pool funds help for members who can't yet pay for it. "
+        "Or choose a colleague by name.",
+    )
+    memo = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=200,
+        help_text="Shown on both statements, for example: Thanks for covering the audit.",
+    )
+
+    field_order = ["to_user", "hours", "minutes", "memo", "idempotency_key"]
+
+    def __init__(self, *args: Any, donor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = members_for_picker(exclude=donor)  # type: ignore[attr-defined]
+
+
+class ReasonMixin(forms.Form):
+    reason = forms.CharField(
+        max_length=400,
+        help_text="Kept with the transfer and in the audit log.",
+        error_messages={"required": "Give a reason; it is kept in the audit log."},
+    )
+
+
+class GrantForm(AmountMixin, ReasonMixin, KeyedForm):
+    to_user = MemberChoiceField(
+        label="Member", queryset=User.objects.none(), empty_label="Choose a member"
+    )
+
+    field_order = ["to_user", "hours", "minutes", "reason", "idempotency_key"]
+
+    def __init__(self, *args: Any, coordinator: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = members_for_picker(exclude=coordinator)  # type: ignore[attr-defined]
+
+
+class TopUpForm(AmountMixin, ReasonMixin, KeyedForm):
+    field_order = ["hours", "minutes", "reason", "idempotency_key"]
+
+
+class AdjustForm(ReasonMixin, KeyedForm):
+    user = MemberChoiceField(
+        label="Member", queryset=User.objects.none(), empty_label="Choose a member"
+    )
+    minutes = forms.IntegerField(
+        label="Change in minutes",
+        min_value=-MAX_HOURS * 60,
+        max_value=MAX_HOURS * 60,
+        help_text="Positive adds credits, negative takes them away: for example 90 or -30.",
+        widget=forms.NumberInput(attrs={"inputmode": "text"}),
+    )
+    override_lower_limit = forms.BooleanField(
+        label="Post it even if it takes the member below the lower limit",
+        required=False,
+    )
+
+    field_order = ["user", "minutes", "reason", "override_lower_limit", "idempotency_key"]
+
+    def __init__(self, *args: Any, coordinator: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = members_for_picker(exclude=coordinator)  # type: ignore[attr-defined]
+
+    def clean_minutes(self) -> int:
+        minutes = int(self.cleaned_data["minutes"])
+        if minutes == 0:
+            raise forms.ValidationError("An adjustment must change the balance.")
+        return minutes
+
+
+class ReverseForm(ReasonMixin, KeyedForm):
+    override_lower_limit = forms.BooleanField(
+        label="Post it even if it takes someone below the lower limit",
+        required=False,
+    )
+
+    field_order = ["reason", "override_lower_limit", "idempotency_key"]
+
+
+class FindTransferForm(forms.Form):
+    transfer = forms.IntegerField(
+        label="Transfer number",
+        min_value=1,
+        help_text="Shown as # on statements and in the audit log.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
