@@ -1,0 +1,39 @@
+"""Who may see and do what with a group session. Views call these; templates never decide
+access on their own. The services check the same rules again and explain a refusal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import AttendanceStatus, GroupSession, SessionStatus
+
+SEES_ATTENDEES = [
+    AttendanceStatus.SIGNED_UP,
+    AttendanceStatus.ATTENDED,
+    AttendanceStatus.CONFIRMED,
+    AttendanceStatus.DISPUTED,
+    AttendanceStatus.ABSENT,
+]
+
+
+def is_giver(user: Any, session: GroupSession) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.pk == session.giver_id)
+
+
+def is_coordinator(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_coordinator)
+
+
+def can_see_attendees(user: Any, session: GroupSession, attendance_status: str | None) -> bool:
+    """The giver, coordinators and the session's own attendees; not other members."""
+    if is_giver(user, session) or is_coordinator(user):
+        return True
+    return attendance_status in SEES_ATTENDEES
+
+
+def can_resolve(user: Any, session: GroupSession) -> bool:
+    """Coordinators, before the session is settled, closed or cancelled."""
+    return is_coordinator(user) and session.status in (
+        SessionStatus.OPEN,
+        SessionStatus.DELIVERED,
+    )

@@ -1,0 +1,316 @@
+"""Pages for group sessions: thin layers over services.py. Permission checks live here
+(via permissions.py); the services check again and explain any refusal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from openhours.accounts.permissions import coordinator_required, member_required
+from openhours.core.errors import DomainError
+from openhours.core.http import MemberRequest
+
+from . import selectors, services
+from .forms import DeliveryForm, ReasonForm, ResolveForm, SessionForm
+from .models import AttendanceStatus, GroupSession
+from .permissions import can_resolve, can_see_attendees, is_coordinator, is_giver
+
+PAGE_SIZE = 20
+TABS = {"upcoming": "Upcoming", "mine": "My sessions", "all": "All sessions"}
+
+
+@member_required
+def session_list(request: MemberRequest) -> HttpResponse:
+    tab = request.GET.get("show", "upcoming")
+    if tab not in TABS or (tab == "all" and not request.user.is_coordinator):
+        tab = "upcoming"
+    if tab == "mine":
+        sessions = selectors.sessions_for_member(request.user)
+    elif tab == "all":
+        sessions = selectors.all_sessions()
+    else:
+        sessions = selectors.upcoming_sessions(now=timezone.now())
+    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    coordinator = is_coordinator(request.user)
+    tabs = {key: label for key, label in TABS.items() if key != "all" or coordinator}
+    return render(
+        request,
+        "group_sessions/list.html",
+        {"page": page, "tab": tab, "tabs": tabs, "nav": "sessions"},
+    )
+
+
+@member_required
+def session_create(request: MemberRequest) -> HttpResponse:
+    form = SessionForm(
+        request.POST or None,
+        giver=request.user,
+        initial={"online": True, "capacity": 12, "planned_hours": 1},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.create_session(giver=request.user, details=form.details())
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, "Your session is open for sign-ups.")
+            return redirect("group_sessions:detail", session_id=session.pk)
+    return render(
+        request, "group_sessions/form.html", {"form": form, "nav": "sessions"}, status=_status(form)
+    )
+
+
+@member_required
+def session_detail(request: MemberRequest, session_id: int) -> HttpResponse:
+    session = selectors.get_session_for_viewer(session_id, request.user)
+    user = request.user
+    attendance = selectors.attendance_of(session, user)
+    mine = attendance.status if attendance else None
+    giver = is_giver(user, session)
+    now = timezone.now()
+    seats_left = session.capacity - getattr(session, "seats_taken", 0)
+    sees_attendees = can_see_attendees(user, session, mine)
+    actions = {
+        "sign_up": session.is_open
+        and not giver
+        and session.starts_at > now
+        and mine in (None, AttendanceStatus.WITHDRAWN)
+        and seats_left > 0,
+        "withdraw": session.is_open and mine == AttendanceStatus.SIGNED_UP,
+        "cancel": giver and session.is_open,
+        "record_delivery": giver and session.is_open and session.starts_at <= now,
+        "respond": session.is_delivered and mine == AttendanceStatus.ATTENDED,
+        "resolve": can_resolve(user, session) and not giver,
+    }
+    context = {
+        "session": session,
+        "attendance": attendance,
+        "is_giver": giver,
+        "seats_left": seats_left,
+        "attendances": selectors.attendances(session) if sees_attendees else None,
+        "events": selectors.events(session) if giver or is_coordinator(user) else None,
+        "actions": actions,
+        "full": session.is_open and seats_left <= 0,
+        "nav": "sessions",
+    }
+    return render(request, "group_sessions/detail.html", context)
+
+
+@member_required
+@require_POST
+def session_sign_up(request: MemberRequest, session_id: int) -> HttpResponse:
+    return _act(
+        request,
+        session_id,
+        lambda s: services.sign_up(session=s, member=request.user),
+        "You're signed up. We'll let you know if anything changes.",
+    )
+
+
+@member_required
+@require_POST
+def session_withdraw(request: MemberRequest, session_id: int) -> HttpResponse:
+    return _act(
+        request,
+        session_id,
+        lambda s: services.withdraw(session=s, member=request.user),
+        "You've withdrawn. Your place is free for someone else.",
+    )
+
+
+@member_required
+@require_POST
+def session_confirm(request: MemberRequest, session_id: int) -> HttpResponse:
+    return _act(
+        request,
+        session_id,
+        lambda s: services.confirm_attendance(session=s, member=request.user),
+        "Thank you for confirming.",
+    )
+
+
+@member_required
+def session_cancel(request: MemberRequest, session_id: int) -> HttpResponse:
+    session = selectors.get_session_for_viewer(session_id, request.user)
+    giver = is_giver(request.user, session)
+    if not giver and not can_resolve(request.user, session):
+        raise PermissionDenied("Only the person running this session can cancel it.")
+    form = ReasonForm(
+        request.POST or None,
+        label="Message to attendees" if giver else "Reason",
+        help_text="Optional. Everyone who signed up is told the session is cancelled."
+        if giver
+        else "Kept in the session's history and shown to the people affected.",
+        required=not giver,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_session(
+                session=session, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, "The session is cancelled and attendees have been told.")
+            return redirect("group_sessions:detail", session_id=session.pk)
+    return render(
+        request,
+        "group_sessions/confirm.html",
+        {
+            "session": session,
+            "form": form,
+            "heading": f"Cancel “{session.title}”?",
+            "explanation": "Nobody will be charged. This can't be undone.",
+            "button": "Yes, cancel the session",
+            "danger": True,
+            "nav": "sessions",
+        },
+        status=_status(form),
+    )
+
+
+@member_required
+def session_dispute(request: MemberRequest, session_id: int) -> HttpResponse:
+    session = selectors.get_session_for_viewer(session_id, request.user)
+    attendance = selectors.attendance_of(session, request.user)
+    if attendance is None or attendance.status not in (
+        AttendanceStatus.ATTENDED,
+        AttendanceStatus.CONFIRMED,
+        AttendanceStatus.DISPUTED,
+    ):
+        raise PermissionDenied(services.NOT_AN_ATTENDEE)
+    form = ReasonForm(
+        request.POST or None,
+        label="What happened?",
+        help_text="For example: I signed up but couldn't come. The organiser will see this.",
+        required=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dispute_attendance(
+                session=session, member=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, "Thank you. You won't be charged for this session.")
+            return redirect("group_sessions:detail", session_id=session.pk)
+    return render(
+        request,
+        "group_sessions/confirm.html",
+        {
+            "session": session,
+            "form": form,
+            "heading": "I wasn't there",
+            "explanation": "You won't be charged, and the organiser and a coordinator can see "
+            "your reason.",
+            "button": "Tell them I wasn't there",
+            "danger": True,
+            "nav": "sessions",
+        },
+        status=_status(form),
+    )
+
+
+@member_required
+def session_record_delivery(request: MemberRequest, session_id: int) -> HttpResponse:
+    session = selectors.get_session_for_viewer(session_id, request.user)
+    if not is_giver(request.user, session):
+        raise PermissionDenied(services.ONLY_GIVER)
+    form = DeliveryForm(
+        request.POST or None,
+        signed_up=selectors.signed_up_members(session),
+        initial={"delivered_hours": session.planned_minutes / 60, "preparation_hours": 0},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_delivery(
+                session=session,
+                giver=request.user,
+                delivered_minutes=form.delivered_minutes,
+                preparation_minutes=form.preparation_minutes,
+                attendees=list(form.cleaned_data["attendees"]),
+            )
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, "Recorded. Each attendee has been asked to confirm.")
+            return redirect("group_sessions:detail", session_id=session.pk)
+    return render(
+        request,
+        "group_sessions/delivery.html",
+        {"session": session, "form": form, "nav": "sessions"},
+        status=_status(form),
+    )
+
+
+@coordinator_required
+def session_resolve(request: MemberRequest, session_id: int) -> HttpResponse:
+    session = selectors.get_session_for_viewer(session_id, request.user)
+    if not can_resolve(request.user, session):
+        messages.error(request, services.FINISHED_ALREADY)
+        return redirect("group_sessions:detail", session_id=session.pk)
+    members = selectors.attendees_to_remove(session)
+    form = ResolveForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["action"] == ResolveForm.REMOVE:
+                services.remove_attendee(
+                    session=session,
+                    coordinator=request.user,
+                    member=data["member"],
+                    reason=data["reason"],
+                )
+                done = f"{data['member'].full_name} has been removed."
+            else:
+                services.cancel_session(session=session, actor=request.user, reason=data["reason"])
+                done = "The session is cancelled."
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("group_sessions:detail", session_id=session.pk)
+    return render(
+        request,
+        "group_sessions/resolve.html",
+        {"session": session, "form": form, "nav": "sessions"},
+        status=_status(form),
+    )
+
+
+def _act(
+    request: MemberRequest,
+    session_id: int,
+    action: Callable[[GroupSession], object],
+    success: str,
+) -> HttpResponse:
+    session = selectors.get_session_for_viewer(session_id, request.user)
+    try:
+        action(session)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("group_sessions:detail", session_id=session.pk)
+
+
+# Service fields that the forms show under another name.
+_FORM_FIELDS = {"starts_at": "date", "receivers": "attendees", "minutes": None}
+
+
+def _add_error(form: Form, exc: DomainError) -> None:
+    field = _FORM_FIELDS.get(exc.field or "", exc.field)
+    form.add_error(field if field in form.fields else None, exc.message)
+
+
+def _status(form: Form) -> int:
+    return 400 if form.is_bound and form.errors else 200
