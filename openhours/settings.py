@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "openhours.members",
     "openhours.posts",
     "openhours.ledger",
+    "openhours.membership",
     "openhours.notifications",
     "openhours.exchanges",
     "openhours.demo",
@@ -157,7 +158,8 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "openhours.accounts.forms.SignupDetailsForm"
-ACCOUNT_ADAPTER = "openhours.accounts.adapter.AccountAdapter"
+# In membership, above accounts and ledger: sign-up approval brings the joining grant.
+ACCOUNT_ADAPTER = "openhours.membership.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OpenHours] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 LOGIN_URL = "account_login"

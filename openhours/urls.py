@@ -8,6 +8,7 @@ urlpatterns = [
     path("about/", core_views.about, name="about"),
     path("health/", core_views.health, name="health"),
     path("accounts/", include("allauth.urls")),
+    path("membership/", include("openhours.membership.urls")),
     path("membership/", include("openhours.accounts.urls")),
     path("organisations/", include("openhours.organisations.urls")),
     path("members/", include("openhours.members.urls")),

@@ -25,6 +25,9 @@ def approval_for_email(email: str) -> str:
 
 
 def decide_membership(*, coordinator: User, member: User, approve: bool) -> User:
+    """The approval state change and the email. Call it through
+    ``openhours.membership.services.decide_membership``, which grants the joining credit in
+    the same transaction (accounts sits below the ledger, so it can't do that here)."""
     if not coordinator.is_coordinator:
         raise DomainError("Only a coordinator can approve or decline members.")
     if member.approval != Approval.PENDING:

@@ -1,18 +1,10 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import redirect, render
 
-from openhours.core.errors import DomainError
 from openhours.core.http import MemberRequest
-
-from . import services
-from .models import Approval, User
-from .permissions import coordinator_required
 
 
 @login_required
@@ -20,32 +12,3 @@ def awaiting_approval(request: MemberRequest) -> HttpResponse:
     if request.user.is_approved:
         return redirect("home")
     return render(request, "accounts/awaiting_approval.html")
-
-
-@coordinator_required
-def approvals(request: MemberRequest) -> HttpResponse:
-    pending = User.objects.filter(approval=Approval.PENDING).order_by("date_joined", "pk")
-    page = Paginator(pending, 25).get_page(request.GET.get("page"))
-    return render(request, "accounts/approvals.html", {"page": page})
-
-
-@coordinator_required
-@require_POST
-def decide(request: MemberRequest, user_id: int) -> HttpResponse:
-    member = get_object_or_404(User, pk=user_id)
-    decision = request.POST.get("decision")
-    if decision not in {"approve", "decline"}:
-        messages.error(request, "Choose approve or decline.")
-        return redirect("accounts:approvals")
-    try:
-        services.decide_membership(
-            coordinator=request.user,
-            member=member,
-            approve=decision == "approve",
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        verb = "approved" if decision == "approve" else "declined"
-        messages.success(request, f"{member} {verb}.")
-    return redirect("accounts:approvals")

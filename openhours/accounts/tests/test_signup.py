@@ -108,48 +108,6 @@ def test_an_unapproved_member_waits_and_cannot_browse(client: Client, settings) 
     assert client.get(reverse("accounts:awaiting_approval")).status_code == 200
 
 
-def test_a_coordinator_approves_and_the_member_is_told(
-    coordinator_client: Client, coordinator: User, django_capture_on_commit_callbacks
-) -> None:
-    pending = UserFactory(approval=Approval.PENDING, email="new@charity.org.uk")
-    response = coordinator_client.get(reverse("accounts:approvals"))
-    assert pending.email in response.content.decode()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = coordinator_client.post(
-            reverse("accounts:decide", args=[pending.pk]), {"decision": "approve"}
-        )
-    assert response.status_code == 302
-    pending.refresh_from_db()
-    assert pending.approval == Approval.APPROVED
-    assert pending.approved_by == coordinator
-    assert any("approved" in m.subject for m in mail.outbox)
-
-
-def test_a_coordinator_can_decline(coordinator_client: Client) -> None:
-    pending = UserFactory(approval=Approval.PENDING)
-    coordinator_client.post(reverse("accounts:decide", args=[pending.pk]), {"decision": "decline"})
-    pending.refresh_from_db()
-    assert pending.approval == Approval.DECLINED
-
-
-def test_an_unknown_decision_changes_nothing(coordinator_client: Client) -> None:
-    pending = UserFactory(approval=Approval.PENDING)
-    coordinator_client.post(reverse("accounts:decide", args=[pending.pk]), {"decision": "maybe"})
-    pending.refresh_from_db()
-    assert pending.approval == Approval.PENDING
-
-
-def test_the_outsider_cannot_approve(outsider_client: Client) -> None:
-    pending = UserFactory(approval=Approval.PENDING)
-    assert outsider_client.get(reverse("accounts:approvals")).status_code == 403
-    response = outsider_client.post(
-        reverse("accounts:decide", args=[pending.pk]), {"decision": "approve"}
-    )
-    assert response.status_code == 403
-    pending.refresh_from_db()
-    assert pending.approval == Approval.PENDING
-
-
 def test_deciding_twice_is_refused(coordinator: User) -> None:
     pending = UserFactory(approval=Approval.PENDING)
     decide_membership(coordinator=coordinator, member=pending, approve=True)

@@ -8,7 +8,9 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
 
-from .services import approval_for_email
+from openhours.accounts.services import approval_for_email
+
+from . import services
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -18,7 +20,11 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         user = super().save_user(request, user, form, commit=False)
         user.email = user.email.lower()
-        user.approval = approval_for_email(user.email)
         if commit:
-            user.save()
+            # Approval state, and the joining grant when that approves them, in one go.
+            services.join(user=user)
+        else:
+            # No OpenHours flow asks for this; whoever does must save the user through
+            # membership.services.join, or there will be no joining grant.
+            user.approval = approval_for_email(user.email)
         return user
