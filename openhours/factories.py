@@ -8,6 +8,8 @@ import factory
 from allauth.account.models import EmailAddress
 
 from openhours.accounts.models import Approval, Role, User
+from openhours.group_sessions.models import GroupSession
+from openhours.group_sessions.services import SessionDetails, create_session
 from openhours.members.models import Skill
 from openhours.organisations.models import ICB, Organisation, OrganisationKind, Place
 from openhours.posts.models import Kind, Post
@@ -78,3 +80,20 @@ def make_post(author: User, **overrides: Any) -> Post:
 
 def _default_skills() -> list[Skill]:
     return list(Skill.objects.filter(name="Business cases"))
+
+
+def make_group_session(giver: User, **overrides: Any) -> GroupSession:
+    """An open group session next week, created through the service."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    fields: dict[str, Any] = {
+        "title": "QI for beginners: PDSA cycles",
+        "description": "A one-hour introduction to Plan-Do-Study-Act.",
+        "starts_at": timezone.now() + timedelta(days=7),
+        "planned_minutes": 60,
+        "capacity": 10,
+    }
+    fields.update(overrides)
+    return create_session(giver=giver, details=SessionDetails(**fields))

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "openhours.membership",
     "openhours.notifications",
     "openhours.exchanges",
+    "openhours.group_sessions",
     "openhours.demo",
 ]
 
@@ -176,6 +177,10 @@ OPENHOURS_TRUSTED_EMAIL_DOMAINS = [
 ]
 OPENHOURS_POST_LIFETIME_DAYS = env_int("OPENHOURS_POST_LIFETIME_DAYS", 60)
 OPENHOURS_POST_REMINDER_DAYS = env_int("OPENHOURS_POST_REMINDER_DAYS", 7)
+# Exchanges: the most time one exchange may record (in minutes, quarter hours), and how
+# many days a delivered exchange waits for the receiver before it is confirmed for them.
+OPENHOURS_EXCHANGE_MAX_MINUTES = env_int("OPENHOURS_EXCHANGE_MAX_MINUTES", 8 * 60)
+OPENHOURS_EXCHANGE_AUTO_CONFIRM_DAYS = env_int("OPENHOURS_EXCHANGE_AUTO_CONFIRM_DAYS", 14)
 
 # Email: printed to the console in development, SMTP otherwise.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OpenHours <no-reply@openhours.local>")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("members/", include("openhours.members.urls")),
     path("posts/", include("openhours.posts.urls")),
     path("exchanges/", include("openhours.exchanges.urls")),
+    path("sessions/", include("openhours.group_sessions.urls")),
     path("credits/", include("openhours.ledger.urls")),
     path("notifications/", include("openhours.notifications.urls")),
     path("admin/", admin.site.urls),
