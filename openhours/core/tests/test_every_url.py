@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from openhours.accounts.models import User
+from openhours.exchanges.services import respond_to_post
 from openhours.factories import OrganisationFactory, make_group_session, make_post
 from openhours.ledger.services import grant_joining_credit
 from openhours.notifications.services import notify
@@ -70,6 +71,7 @@ def test_no_url_returns_a_server_error(
         "notification_id": str(notification.pk),
         "transfer_id": str(transfer.pk),
         "session_id": str(make_group_session(member).pk),
+        "exchange_id": str(respond_to_post(responder=outsider, post=post).pk),
     }
     client = Client(raise_request_exception=False)
     who = {"member": member, "coordinator": coordinator, "outsider": outsider}.get(persona)

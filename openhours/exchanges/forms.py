@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+
+from openhours.accounts.models import Approval, User
+
+from .models import Helped
+
+HOURS_WIDGET = forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal", "min": "0.25"})
+
+
+def hours_field(*, label: str, required: bool = True, help_text: str = "") -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=Decimal("0.25"),
+        max_value=Decimal("100"),
+        decimal_places=2,
+        help_text=help_text or "In quarter hours: 0.25, 0.5, 1, 1.5 …",
+        widget=HOURS_WIDGET,
+    )
+
+
+def to_minutes(hours: Decimal | None) -> int | None:
+    """Hours from a form as integer minutes; the services refuse anything not in quarters."""
+    return None if hours is None else int(hours * 60)
+
+
+class ProposeForm(forms.Form):
+    message = forms.CharField(
+        label="Message",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="A short hello: what you can offer or what you hope for, and when suits you.",
+    )
+    estimated_hours = hours_field(
+        label="Estimated time (hours, optional)",
+        required=False,
+        help_text="Leave blank to use the post's estimate. In quarter hours: 0.25, 0.5, 1 …",
+    )
+
+    def estimated_minutes(self) -> int | None:
+        return to_minutes(self.cleaned_data["estimated_hours"])
+
+
+class StartExchangeForm(ProposeForm):
+    direction = forms.ChoiceField(
+        label="Who gives the time?",
+        choices=[("give", "I'll help them"), ("receive", "I'd like their help")],
+        widget=forms.RadioSelect,
+    )
+    title = forms.CharField(
+        label="What is it about?",
+        max_length=140,
+        help_text="One line, for example: A review of our audit plan.",
+    )
+    field_order = ["direction", "title", "message", "estimated_hours"]
+
+
+class DeliverForm(forms.Form):
+    hours = hours_field(label="Time given (hours)")
+    delivered_on = forms.DateField(
+        label="Date", widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+    note = forms.CharField(
+        label="Note (optional)", max_length=1000, required=False, widget=forms.Textarea({"rows": 2})
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["delivered_on"].initial = timezone.localdate()
+
+
+class CorrectionForm(forms.Form):
+    hours = hours_field(label="The time it should be (hours)")
+    reason = forms.CharField(
+        label="Why?", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReasonForm(forms.Form):
+    """A reason for a decline, cancellation, dispute or rejection; required where it must be."""
+
+    reason = forms.CharField(
+        label="Reason", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: object, required: bool = True, label: str = "", **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["reason"]
+        field.required = required
+        if label:
+            field.label = label
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label="Your message", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ThanksForm(forms.Form):
+    body = forms.CharField(
+        label="Say thank you",
+        max_length=280,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 280}),
+        help_text="A few words the other person will see. Up to 280 characters.",
+    )
+
+
+class FeedbackForm(forms.Form):
+    helped = forms.ChoiceField(
+        label="Did this exchange help?", choices=Helped.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label="Anything to add? (optional)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only coordinators read this.",
+    )
+
+
+class ResolveForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=[("confirm", "Confirm the exchange"), ("cancel", "Cancel it: no credits move")],
+        widget=forms.RadioSelect,
+    )
+    hours = hours_field(
+        label="Time to confirm (hours)",
+        required=False,
+        help_text="Needed to confirm. In quarter hours: 0.25, 0.5, 1, 1.5 …",
+    )
+    reason = forms.CharField(
+        label="Your reasoning",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Both members see this.",
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("outcome") == "confirm" and data.get("hours") is None:
+            self.add_error("hours", "Say how much time to confirm.")
+        return data
+
+
+def _members() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True, approval=Approval.APPROVED).order_by(
+            "full_name", "pk"
+        ),
+        empty_label="Choose a member",
+    )
+
+
+class OfflineExchangeForm(forms.Form):
+    giver = _members()
+    receiver = _members()
+    hours = hours_field(label="Time given (hours)")
+    delivered_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label="What was it about?", max_length=140)
+    description = forms.CharField(
+        label="Description (optional)",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    reason = forms.CharField(
+        label="Why are you recording it?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: both members are offline; recorded from the paper log.",
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["giver"].label = "Who gave the time?"
+        self.fields["receiver"].label = "Who received it?"

@@ -1,0 +1,185 @@
+"""Helpers shared by the exchange services: locking, validation, events, notifications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.urls import reverse
+
+from openhours.accounts.models import User
+from openhours.core.errors import DomainError
+from openhours.ledger.formatting import minutes_in_words
+from openhours.ledger.services import pay_for_exchange
+
+from ..models import MINUTES_CEILING, Exchange, ExchangeEvent, State
+
+NOT_A_PARTY = "You're not part of this exchange."
+
+
+def max_minutes() -> int:
+    return int(settings.OPENHOURS_EXCHANGE_MAX_MINUTES)
+
+
+def lock(exchange: Exchange) -> Exchange:
+    """Lock the exchange row, and read it afresh, before looking at its state.
+
+    Every transition starts here inside its transaction, so two requests for the same
+    exchange (a double click, a retry, a member racing the automatic confirmation) run one
+    after the other, and the second sees what the first did. Only the exchange row is
+    locked (``of``), never the people it joins; the ledger then locks accounts in its own
+    fixed order, so the lock order is always exchange first, then accounts by key.
+    """
+    return (
+        Exchange.objects.select_for_update(of=("self",))
+        .select_related("giver", "receiver", "proposed_by")
+        .get(pk=exchange.pk)
+    )
+
+
+def require_party(exchange: Exchange, actor: User) -> None:
+    if not exchange.is_party(actor):
+        raise DomainError(NOT_A_PARTY)
+
+
+def require_reason(reason: str, message: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(message, field="reason")
+    return reason
+
+
+def check_minutes(minutes: int, *, field: str = "hours", most: int | None = None) -> int:
+    """Positive quarter hours, no more than one exchange may record."""
+    most = max_minutes() if most is None else most
+    if minutes <= 0:
+        raise DomainError("Record at least a quarter of an hour.", field=field)
+    if minutes % 15:
+        raise DomainError(
+            "Record time in quarter hours, for example 0.75 or 1.5 hours.", field=field
+        )
+    if minutes > min(most, MINUTES_CEILING):
+        raise DomainError(
+            f"One exchange can record at most {minutes_in_words(most)}. "
+            "Record longer pieces of work as separate exchanges.",
+            field=field,
+        )
+    return minutes
+
+
+def require_can_take_part(user: User, *, you: bool) -> None:
+    if not user.is_active or not user.is_approved:
+        if you:
+            raise DomainError("Your membership is waiting for a coordinator's approval.")
+        raise DomainError(f"{user} can't take part in exchanges at the moment.")
+
+
+def record(
+    exchange: Exchange,
+    *,
+    to_state: State,
+    actor: User | None,
+    now: datetime,
+    minutes: int | None = None,
+    note: str = "",
+    from_state: str | None = None,
+) -> None:
+    """Move the (locked) exchange to ``to_state`` and write the event, in one go.
+
+    ``from_state`` is the state the event shows it leaving: by default the one it is in,
+    or none ("") when the exchange is new.
+    """
+    if from_state is None:
+        from_state = "" if exchange._state.adding else exchange.state
+    exchange.state = to_state
+    exchange.updated_at = now
+    exchange.save()
+    ExchangeEvent.objects.create(
+        exchange=exchange,
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor,
+        minutes=minutes,
+        note=note,
+        created_at=now,
+    )
+
+
+def pay_and_confirm(
+    exchange: Exchange,
+    *,
+    minutes: int,
+    actor: User | None,
+    now: datetime,
+    note: str = "",
+    from_state: str | None = None,
+) -> None:
+    """Post the credits and mark the (locked) exchange confirmed, in the caller's transaction.
+
+    If the ledger refuses (a balance limit), its DomainError propagates, the caller's
+    transaction rolls back and the exchange stays as it was. The idempotency key is derived
+    from the exchange, so even without the row lock a second confirmation would get the
+    same transfer back instead of paying twice.
+    """
+    transfer = pay_for_exchange(
+        giver=exchange.giver,
+        receiver=exchange.receiver,
+        minutes=minutes,
+        reference=exchange.reference,
+        created_by=actor,
+        idempotency_key=f"{exchange.reference}:confirm",
+        memo=exchange.title,
+    )
+    exchange.minutes = minutes
+    exchange.transfer = transfer
+    exchange.confirmed_at = now
+    record(
+        exchange,
+        to_state=State.CONFIRMED,
+        actor=actor,
+        now=now,
+        minutes=minutes,
+        note=note,
+        from_state=from_state,
+    )
+
+
+def exchange_url(exchange: Exchange) -> str:
+    return reverse("exchanges:detail", args=[exchange.pk])
+
+
+def tell(
+    exchange: Exchange,
+    *,
+    recipient: User,
+    verb: str,
+    message: str,
+    actor: User | None,
+    needs_action: bool = False,
+) -> None:
+    """Notify someone about this exchange (in-app; email after commit when action is needed)."""
+    from openhours.notifications.services import notify
+
+    notify(
+        recipient=recipient,
+        verb=verb,
+        message=message if len(message) <= 500 else message[:499] + "…",
+        url=exchange_url(exchange),
+        actor=actor,
+        needs_action=needs_action,
+    )
+
+
+def tell_coordinators(exchange: Exchange, *, verb: str, message: str, actor: User | None) -> None:
+    coordinators = User.objects.filter(role="coordinator", is_active=True).exclude(
+        pk__in=[exchange.giver_id, exchange.receiver_id]
+    )
+    for coordinator in coordinators.order_by("pk"):
+        tell(
+            exchange,
+            recipient=coordinator,
+            verb=verb,
+            message=message,
+            actor=actor,
+            needs_action=True,
+        )

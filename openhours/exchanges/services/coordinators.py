@@ -1,0 +1,149 @@
+"""What coordinators do with exchanges: resolve disputes, record exchanges for members
+who are offline."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from openhours.accounts.models import User
+from openhours.core.errors import DomainError
+from openhours.ledger.formatting import minutes_in_words
+
+from ..models import Exchange, State
+from . import _common as c
+
+
+def _require_coordinator(actor: User, what: str) -> None:
+    if not actor.is_coordinator:
+        raise DomainError(f"Only coordinators can {what}.")
+
+
+def _require_disputed(exchange: Exchange, coordinator: User) -> None:
+    _require_coordinator(coordinator, "resolve disputes")
+    if exchange.is_party(coordinator):
+        raise DomainError(
+            "You're part of this exchange, so another coordinator needs to resolve it."
+        )
+    if exchange.state != State.DISPUTED:
+        raise DomainError("This exchange isn't disputed.")
+
+
+def resolve_by_confirming(
+    *, exchange: Exchange, coordinator: User, minutes: int, reason: str
+) -> Exchange:
+    """Settle a dispute: confirm with the time the coordinator judges right; credits move."""
+    c.check_minutes(minutes)
+    reason = c.require_reason(reason, "Say how you reached this decision; both members see it.")
+    with transaction.atomic():
+        exchange = c.lock(exchange)
+        _require_disputed(exchange, coordinator)
+        c.pay_and_confirm(
+            exchange, minutes=minutes, actor=coordinator, now=timezone.now(), note=reason
+        )
+        for person in (exchange.giver, exchange.receiver):
+            c.tell(
+                exchange,
+                recipient=person,
+                verb="exchange.resolved",
+                message=(
+                    f"{coordinator} resolved the dispute about {exchange.title}: confirmed for "
+                    f"{minutes_in_words(minutes)}. {reason}"
+                ),
+                actor=coordinator,
+            )
+    return exchange
+
+
+def resolve_by_cancelling(*, exchange: Exchange, coordinator: User, reason: str) -> Exchange:
+    """Settle a dispute by cancelling the exchange: no credits move."""
+    reason = c.require_reason(reason, "Say how you reached this decision; both members see it.")
+    with transaction.atomic():
+        exchange = c.lock(exchange)
+        _require_disputed(exchange, coordinator)
+        c.record(
+            exchange, to_state=State.CANCELLED, actor=coordinator, now=timezone.now(), note=reason
+        )
+        for person in (exchange.giver, exchange.receiver):
+            c.tell(
+                exchange,
+                recipient=person,
+                verb="exchange.resolved",
+                message=(
+                    f"{coordinator} resolved the dispute about {exchange.title}: cancelled, "
+                    f"no time credits move. {reason}"
+                ),
+                actor=coordinator,
+            )
+    return exchange
+
+
+def record_offline_exchange(
+    *,
+    coordinator: User,
+    giver: User,
+    receiver: User,
+    minutes: int,
+    delivered_on: date,
+    title: str,
+    description: str = "",
+    reason: str,
+) -> Exchange:
+    """Record an exchange that happened between members who don't use OpenHours themselves.
+
+    Created confirmed, with the credits moved, in one transaction; the reason is kept on
+    the exchange's only event.
+    """
+    _require_coordinator(coordinator, "record exchanges for other members")
+    if coordinator.pk in (giver.pk, receiver.pk):
+        raise DomainError("You can't record an exchange you took part in; ask another coordinator.")
+    if giver.pk == receiver.pk:
+        raise DomainError("The giver and the receiver must be different people.", field="receiver")
+    c.check_minutes(minutes)
+    title = title.strip()
+    if not title:
+        raise DomainError("Say in a few words what the exchange was about.", field="title")
+    reason = c.require_reason(reason, "Say why you are recording this for them.")
+    now = timezone.now()
+    if delivered_on > timezone.localdate(now):
+        raise DomainError("The date can't be in the future.", field="delivered_on")
+    with transaction.atomic():
+        # Saved first, in the delivered state, only so the ledger reference has the
+        # exchange's key; the single event below records the only transition anyone sees.
+        exchange = Exchange.objects.create(
+            giver=giver,
+            receiver=receiver,
+            proposed_by=coordinator,
+            recorded_by=coordinator,
+            title=title[:140],
+            description=description.strip(),
+            state=State.DELIVERED,
+            minutes=minutes,
+            delivered_on=delivered_on,
+            created_at=now,
+            updated_at=now,
+            accepted_at=now,
+            delivered_at=now,
+        )
+        c.pay_and_confirm(
+            exchange,
+            minutes=minutes,
+            actor=coordinator,
+            now=now,
+            note=f"Recorded by a coordinator: {reason}",
+            from_state="",
+        )
+        for person in (giver, receiver):
+            c.tell(
+                exchange,
+                recipient=person,
+                verb="exchange.recorded",
+                message=(
+                    f"{coordinator} recorded {minutes_in_words(minutes)} from {giver} to "
+                    f"{receiver} for {exchange.title}."
+                ),
+                actor=coordinator,
+            )
+    return exchange

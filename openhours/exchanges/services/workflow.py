@@ -1,0 +1,484 @@
+"""The members' side of an exchange: propose, agree, deliver, confirm, correct, dispute."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from openhours.accounts.models import User
+from openhours.core.errors import DomainError
+from openhours.ledger.formatting import minutes_in_words
+from openhours.posts.models import Kind, Post
+
+from ..models import ACTIVE_STATES, Exchange, ExchangeMessage, State
+from . import _common as c
+
+ALREADY_IN_PROGRESS = (
+    "You already have an exchange in progress with this person for this post. "
+    "Carry on with that one."
+)
+
+
+def _create(
+    *,
+    proposer: User,
+    giver: User,
+    receiver: User,
+    title: str,
+    description: str = "",
+    message: str = "",
+    estimated_minutes: int | None,
+    post: Post | None,
+    repeat_of: Exchange | None = None,
+) -> Exchange:
+    c.require_can_take_part(proposer, you=True)
+    other = receiver if proposer.pk == giver.pk else giver
+    c.require_can_take_part(other, you=False)
+    if giver.pk == receiver.pk:
+        raise DomainError("You can't start an exchange with yourself.")
+    title = title.strip()
+    if not title:
+        raise DomainError("Say in a few words what the exchange is about.", field="title")
+    if estimated_minutes is not None:
+        c.check_minutes(estimated_minutes, field="estimated_hours", most=100 * 60)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            exchange = Exchange(
+                giver=giver,
+                receiver=receiver,
+                proposed_by=proposer,
+                post=post,
+                repeat_of=repeat_of,
+                title=title[:140],
+                description=description.strip(),
+                estimated_minutes=estimated_minutes,
+                created_at=now,
+            )
+            c.record(exchange, to_state=State.PROPOSED, actor=proposer, now=now)
+            if message.strip():
+                ExchangeMessage.objects.create(
+                    exchange=exchange, author=proposer, body=message.strip(), created_at=now
+                )
+            c.tell(
+                exchange,
+                recipient=other,
+                verb="exchange.proposed",
+                message=f"{proposer} proposed an exchange: {exchange.title}. Can you agree it?",
+                actor=proposer,
+                needs_action=True,
+            )
+    except IntegrityError:
+        # The partial unique constraint: one exchange in progress per pair and post.
+        raise DomainError(ALREADY_IN_PROGRESS) from None
+    return exchange
+
+
+def respond_to_post(
+    *, responder: User, post: Post, message: str = "", estimated_minutes: int | None = None
+) -> Exchange:
+    """ "I can help" (a request: the responder gives) or "I'd like this" (an offer: the
+    author gives). Proposed to the post's author."""
+    if post.author_id == responder.pk:
+        raise DomainError(f"This is your own {post.get_kind_display().lower()}.")
+    if not post.is_open:
+        raise DomainError(f"This {post.get_kind_display().lower()} is closed.")
+    if post.kind == Kind.REQUEST:
+        giver, receiver = responder, post.author
+    else:
+        giver, receiver = post.author, responder
+    if Exchange.objects.filter(
+        post=post, giver=giver, receiver=receiver, state__in=ACTIVE_STATES
+    ).exists():
+        raise DomainError(ALREADY_IN_PROGRESS)
+    return _create(
+        proposer=responder,
+        giver=giver,
+        receiver=receiver,
+        title=post.title,
+        message=message,
+        estimated_minutes=estimated_minutes
+        if estimated_minutes is not None
+        else post.estimated_minutes,
+        post=post,
+    )
+
+
+def propose_to_member(
+    *,
+    proposer: User,
+    other: User,
+    proposer_gives: bool,
+    title: str,
+    message: str = "",
+    estimated_minutes: int | None = None,
+) -> Exchange:
+    """Start an exchange directly with another member, from their profile."""
+    if other.pk == proposer.pk:
+        raise DomainError("You can't start an exchange with yourself.")
+    giver, receiver = (proposer, other) if proposer_gives else (other, proposer)
+    return _create(
+        proposer=proposer,
+        giver=giver,
+        receiver=receiver,
+        title=title,
+        message=message,
+        estimated_minutes=estimated_minutes,
+        post=None,
+    )
+
+
+def repeat_exchange(*, exchange: Exchange, actor: User, message: str = "") -> Exchange:
+    """A new proposed exchange between the same two people, same roles, title and post."""
+    c.require_party(exchange, actor)
+    if exchange.state != State.CONFIRMED:
+        raise DomainError("You can repeat an exchange once it's confirmed.")
+    return _create(
+        proposer=actor,
+        giver=exchange.giver,
+        receiver=exchange.receiver,
+        title=exchange.title,
+        description=exchange.description,
+        message=message,
+        estimated_minutes=exchange.minutes,
+        post=exchange.post,
+        repeat_of=exchange,
+    )
+
+
+def _answer_proposal(exchange: Exchange, actor: User, verb: str) -> None:
+    c.require_party(exchange, actor)
+    if exchange.proposed_by_id == actor.pk:
+        other = exchange.other_party(actor)
+        raise DomainError(f"You proposed this exchange, so {other} needs to {verb} it.")
+    if exchange.state != State.PROPOSED:
+        raise DomainError("This exchange is no longer waiting for an answer.")
+
+
+def accept_exchange(*, exchange: Exchange, actor: User) -> Exchange:
+    """The person who was asked agrees. Contact details are shown to both from now on."""
+    with transaction.atomic():
+        exchange = c.lock(exchange)
+        _answer_proposal(exchange, actor, "accept")
+        now = timezone.now()
+        exchange.accepted_at = now
+        c.record(exchange, to_state=State.ACCEPTED, actor=actor, now=now)
+        c.tell(
+            exchange,
+            recipient=exchange.proposed_by,
+            verb="exchange.accepted",
+            message=f"{actor} agreed to your exchange: {exchange.title}.",
+            actor=actor,
+        )
+    return exchange
+
+
+def decline_exchange(*, exchange: Exchange, actor: User, reason: str = "") -> Exchange:
+    with transaction.atomic():
+        exchange = c.lock(exchange)
+        _answer_proposal(exchange, actor, "decline")
+        c.record(
+            exchange, to_state=State.DECLINED, actor=actor, now=timezone.now(), note=reason.strip()
+        )
+        c.tell(
+            exchange,
+            recipient=exchange.proposed_by,
+            verb="exchange.declined",
+            message=f"{actor} can't take on your exchange: {exchange.title}.",
+            actor=actor,
+        )
+    return exchange
+
+
+def cancel_exchange(*, exchange: Exchange, actor: User, reason: str = "") -> Exchange:
+    """Either party, before any time is recorded."""
+    with transaction.atomic():
+        exchange = c.lock(exchange)
+        c.require_party(exchange, actor)
+        if exchange.state in (State.CONFIRMED, State.DECLINED, State.CANCELLED):
+            raise DomainError("This exchange is already finished.")
+        if exchange.state not in (State.PROPOSED, State.ACCEPTED):
+            raise DomainError(
+                "Time has been recorded, so this exchange can't be cancelled. "
+                "If something went wrong, dispute it and a coordinator will help."
+            )
+        c.record(
+            exchange,
+            to_state=State.CANCELLED,
+            actor=actor,
+            now=timezone.now(),
+            note=reason.strip(),
+        )
+        c.tell(
+            exchange,
+            recipient=exchange.other_party(actor),
+            verb="exchange.cancelled",
+            message=f"{actor} cancelled the exchange: {exchange.title}.",
+            actor=actor,
+        )
+    return exchange
+
+
+def record_delivery(
+    *,
+    exchange: Exchange,
+    actor: User,
+    minutes: int,
+    delivered_on: date | None = None,
+    note: str = "",
+) -> Exchange:
+    """The giver records the time given. The receiver then confirms it (or it is
+    confirmed for them after OPENHOURS_EXCHANGE_AUTO_CONFIRM_DAYS)."""
+    c.check_minutes(minutes)
+    now = timezone.now()
+    delivered_on = delivered_on or timezone.localdate(now)
+    if delivered_on > timezone.localdate(now):
+        raise DomainError("Record time once it has been given, not before.", field="delivered_on")
+    with transaction.atomic():
+        exchange = c.lock(exchange)
+        c.require_party(exchange, actor)
+        if actor.pk != exchange.giver_id:
+            raise DomainError(
+                f"Only {exchange.giver}, who gave the time, can record it. "
+                "You confirm it once they have."
+            )
+        if exchange.state == State.PROPOSED:
+            raise DomainError("Wait until the exchange is agreed before recording time.")
+        if exchange.state != State.ACCEPTED:
+            raise DomainError("Time can't be recorded for this exchange now.")
+        exchange.minutes = minutes
+        exchange.delivered_on = delivered_on
+        exchange.delivered_at = now
+        c.record(
+            exchange,
+            to_state=State.DELIVERED,
+            actor=actor,
+            now=now,
+            minutes=minutes,
+            note=note.strip(),
+        )
+        c.tell(
+            exchange,
+            recipient=exchange.receiver,
+            verb="exchange.delivered",
+            message=(
+                f"{actor} recorded {minutes_in_words(minutes)} for {exchange.title}. "
+                "Please confirm it, or suggest a correction."
+            ),
+            actor=actor,
+            needs_action=True,
+        )
+    return exchange
+
+
+def confirm_exchange(*, exchange: Exchange, actor: User) -> Exchange:
+    """The receiver confirms the recorded time and the credits move, once.
+
+    Confirming an exchange that is already confirmed (a double click, a retry, or the
+    automatic confirmation got there first) returns it unchanged.
+    """
+    with transaction.atomic():
+        exchange = c.lock(exchange)
+        c.require_party(exchange, actor)
+        if actor.pk != exchange.receiver_id:
+            raise DomainError(f"Only {exchange.receiver}, who received the time, can confirm it.")
+        if exchange.state == State.CONFIRMED:
+            return exchange
+        if exchange.state == State.CORRECTION_PROPOSED:
+            raise DomainError(
+                f"You suggested a correction; {exchange.giver} needs to answer it first."
+            )
+        if exchange.state != State.DELIVERED or exchange.minutes is None:
+            raise DomainError("There's no recorded time to confirm.")
+        c.pay_and_confirm(exchange, minutes=exchange.minutes, actor=actor, now=timezone.now())
+        c.tell(
+            exchange,
+            recipient=exchange.giver,
+            verb="exchange.confirmed",
+            message=(
+                f"{actor} confirmed {minutes_in_words(exchange.minutes)} for {exchange.title}. "
+                "The time credits are in your account."
+            ),
+            actor=actor,
+        )
+    return exchange
+
+
+def propose_correction(*, exchange: Exchange, actor: User, minutes: int, reason: str) -> Exchange:
+    """The receiver suggests a different time; the giver accepts or rejects it."""
+    c.check_minutes(minutes)
+    reason = c.require_reason(reason, "Say why the time should be different.")
+    with transaction.atomic():
+        exchange = c.lock(exchange)
+        c.require_party(exchange, actor)
+        if actor.pk != exchange.receiver_id:
+            raise DomainError(f"Only {exchange.receiver}, who received the time, can correct it.")
+        if exchange.state != State.DELIVERED:
+            raise DomainError("Only recorded time that isn't confirmed yet can be corrected.")
+        if minutes == exchange.minutes:
+            raise DomainError(
+                "That's the time already recorded; confirm it instead.", field="hours"
+            )
+        exchange.corrected_minutes = minutes
+        exchange.correction_reason = reason
+        c.record(
+            exchange,
+            to_state=State.CORRECTION_PROPOSED,
+            actor=actor,
+            now=timezone.now(),
+            minutes=minutes,
+            note=reason,
+        )
+        c.tell(
+            exchange,
+            recipient=exchange.giver,
+            verb="exchange.correction_proposed",
+            message=(
+                f"{actor} suggested {minutes_in_words(minutes)} instead of "
+                f"{minutes_in_words(exchange.minutes or 0)} for {exchange.title}. "
+                "Please accept or reject it."
+            ),
+            actor=actor,
+            needs_action=True,
+        )
+    return exchange
+
+
+def _answer_correction(exchange: Exchange, actor: User) -> None:
+    c.require_party(exchange, actor)
+    if actor.pk != exchange.giver_id:
+        raise DomainError(f"{exchange.giver}, who gave the time, answers the correction.")
+    if exchange.state != State.CORRECTION_PROPOSED:
+        raise DomainError("There's no correction waiting for an answer.")
+
+
+def accept_correction(*, exchange: Exchange, actor: User) -> Exchange:
+    """The giver agrees with the corrected time: confirmed, and the corrected credits move."""
+    with transaction.atomic():
+        exchange = c.lock(exchange)
+        _answer_correction(exchange, actor)
+        minutes = exchange.corrected_minutes
+        assert minutes is not None  # the database requires it in this state
+        c.pay_and_confirm(
+            exchange,
+            minutes=minutes,
+            actor=actor,
+            now=timezone.now(),
+            note="Correction accepted.",
+        )
+        c.tell(
+            exchange,
+            recipient=exchange.receiver,
+            verb="exchange.confirmed",
+            message=(
+                f"{actor} accepted your correction to {minutes_in_words(minutes)} for "
+                f"{exchange.title}. The exchange is confirmed."
+            ),
+            actor=actor,
+        )
+    return exchange
+
+
+def reject_correction(*, exchange: Exchange, actor: User, reason: str) -> Exchange:
+    """The giver disagrees with the corrected time: disputed, for a coordinator to resolve."""
+    reason = c.require_reason(reason, "Say why you disagree, so a coordinator can help.")
+    with transaction.atomic():
+        exchange = c.lock(exchange)
+        _answer_correction(exchange, actor)
+        _dispute(exchange, actor=actor, reason=reason)
+    return exchange
+
+
+def dispute_exchange(*, exchange: Exchange, actor: User, reason: str) -> Exchange:
+    """Either party, once time is recorded and before it is confirmed."""
+    reason = c.require_reason(reason, "Say what went wrong, so a coordinator can help.")
+    with transaction.atomic():
+        exchange = c.lock(exchange)
+        c.require_party(exchange, actor)
+        if exchange.state not in (State.DELIVERED, State.CORRECTION_PROPOSED):
+            if exchange.state in (State.PROPOSED, State.ACCEPTED):
+                raise DomainError(
+                    "No time has been recorded yet. You can cancel this exchange instead."
+                )
+            if exchange.state == State.DISPUTED:
+                raise DomainError("This exchange is already with a coordinator.")
+            raise DomainError("This exchange is finished, so it can't be disputed.")
+        _dispute(exchange, actor=actor, reason=reason)
+    return exchange
+
+
+def _dispute(exchange: Exchange, *, actor: User, reason: str) -> None:
+    now = timezone.now()
+    exchange.disputed_at = exchange.disputed_at or now
+    c.record(exchange, to_state=State.DISPUTED, actor=actor, now=now, note=reason)
+    c.tell(
+        exchange,
+        recipient=exchange.other_party(actor),
+        verb="exchange.disputed",
+        message=f"{actor} disputed the exchange {exchange.title}. A coordinator will help.",
+        actor=actor,
+    )
+    c.tell_coordinators(
+        exchange,
+        verb="exchange.disputed",
+        message=f"{actor} disputed the exchange {exchange.title}: {reason}",
+        actor=actor,
+    )
+
+
+@dataclass
+class AutoConfirmRun:
+    confirmed: list[Exchange] = field(default_factory=list)
+    refused: list[tuple[Exchange, str]] = field(default_factory=list)
+
+
+def auto_confirm_due(*, now: datetime | None = None) -> AutoConfirmRun:
+    """Confirm every exchange left delivered with no answer for the configured days.
+
+    Each exchange is confirmed in its own transaction, under its row lock, after checking
+    again that it is still delivered and due: a receiver confirming at the same moment, or
+    another run of this command, confirms it once (the loser sees it confirmed and skips
+    it). An exchange the ledger refuses (a balance limit) stays delivered and is reported.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.OPENHOURS_EXCHANGE_AUTO_CONFIRM_DAYS)
+    run = AutoConfirmRun()
+    due = Exchange.objects.filter(state=State.DELIVERED, delivered_at__lte=cutoff)
+    for exchange_id in due.order_by("pk").values_list("pk", flat=True):
+        try:
+            with transaction.atomic():
+                exchange = c.lock(Exchange(pk=exchange_id))
+                if exchange.state != State.DELIVERED or exchange.delivered_at is None:
+                    continue
+                if exchange.delivered_at > cutoff or exchange.minutes is None:
+                    continue
+                c.pay_and_confirm(
+                    exchange,
+                    minutes=exchange.minutes,
+                    actor=None,
+                    now=now,
+                    note=(
+                        f"Confirmed automatically: no answer within "
+                        f"{settings.OPENHOURS_EXCHANGE_AUTO_CONFIRM_DAYS} days."
+                    ),
+                )
+                for person in (exchange.giver, exchange.receiver):
+                    c.tell(
+                        exchange,
+                        recipient=person,
+                        verb="exchange.confirmed",
+                        message=(
+                            f"{exchange.title} was confirmed automatically for "
+                            f"{minutes_in_words(exchange.minutes)}."
+                        ),
+                        actor=None,
+                    )
+        except DomainError as exc:
+            run.refused.append((Exchange.objects.get(pk=exchange_id), exc.message))
+        else:
+            run.confirmed.append(exchange)
+    return run
