@@ -105,7 +105,7 @@ class MessageForm(forms.Form):
 
 class ThanksForm(forms.Form):
     body = forms.CharField(
-        label="Say thank you",
+        label="Your thanks",
         max_length=280,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": 280}),
         help_text="A few words the other person will see. Up to 280 characters.",

@@ -1,0 +1,82 @@
+"""Two colleagues agree an exchange, talk, record and confirm the time, in a real browser.
+
+At desktop and phone (360px) widths, with an axe-core accessibility check on each page.
+The message is sent with htmx: it must appear without the page reloading.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from openhours.exchanges.models import Exchange, State
+from openhours.exchanges.services import respond_to_post
+from openhours.factories import PASSWORD, UserFactory, make_post
+from openhours.ledger.selectors import balance
+
+from .conftest import DESKTOP, PHONE
+from .test_newcomer_journey import assert_accessible, shoot
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
+]
+
+
+def sign_in(page: Any, base: str, email: str) -> None:
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_two_colleagues_complete_an_exchange(
+    browser: Any, live_server: Any, screenshot_dir: Path, viewport: str
+) -> None:
+    maya = UserFactory(full_name="Maya Member", email=f"maya.{viewport}@nhs.net")
+    gil = UserFactory(full_name="Gil Giver", email=f"gil.{viewport}@nhs.net")
+    post = make_post(maya, title="Help with a business case")
+    exchange = respond_to_post(responder=gil, post=post, message="I wrote one last year.")
+    base = live_server.url
+    detail = f"{base}/exchanges/{exchange.pk}/"
+
+    maya_page = browser.new_context(viewport=DESKTOP if viewport == "desktop" else PHONE).new_page()
+    sign_in(maya_page, base, maya.email)
+    maya_page.goto(detail)
+    assert gil.email not in maya_page.content()
+    assert_accessible(maya_page, "a proposed exchange")
+    maya_page.get_by_role("button", name="Agree").click()
+    maya_page.wait_for_url(detail)
+    assert gil.email in maya_page.content()
+
+    maya_page.get_by_label("Your message").fill("Tuesday at 2 suits me.")
+    maya_page.evaluate("window.notReloaded = true")
+    maya_page.get_by_role("button", name="Send").click()
+    maya_page.get_by_text("Tuesday at 2 suits me.").wait_for()
+    assert maya_page.evaluate("window.notReloaded") is True  # swapped in by htmx
+    shoot(maya_page, screenshot_dir, f"exchange-agreed-{viewport}")
+
+    gil_page = browser.new_context(viewport=DESKTOP if viewport == "desktop" else PHONE).new_page()
+    sign_in(gil_page, base, gil.email)
+    gil_page.goto(detail)
+    gil_page.get_by_role("link", name="Record the time").click()
+    assert_accessible(gil_page, "record the time")
+    gil_page.get_by_label("Time given (hours)").fill("1.5")
+    gil_page.get_by_role("button", name="Record the time").click()
+    gil_page.wait_for_url(detail)
+
+    maya_page.goto(detail)
+    assert_accessible(maya_page, "time to confirm")
+    maya_page.get_by_role("button", name="Confirm 1.5 hours").click()
+    maya_page.wait_for_url(detail)
+    assert_accessible(maya_page, "a confirmed exchange")
+    shoot(maya_page, screenshot_dir, f"exchange-confirmed-{viewport}")
+    assert Exchange.objects.get().state == State.CONFIRMED
+    assert balance(gil) == 90
+
+    maya_page.goto(f"{base}/exchanges/")
+    assert_accessible(maya_page, "the exchanges list")
