@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -60,3 +61,22 @@ def browser() -> Iterator[object]:
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Callable[[dict[str, int]], Any]]:
+    """Open a page in a fresh browser context (its own cookies) at the given viewport.
+
+    Every context is closed when the test ends, pass or fail, so no keep-alive connection
+    outlives the test and reaches the live server after its database has been torn down.
+    """
+    contexts: list[Any] = []
+
+    def open_one(viewport: dict[str, int]) -> Any:
+        context = browser.new_context(viewport=viewport)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_one
+    for context in contexts:
+        context.close()

@@ -35,7 +35,7 @@ def sign_in(page: Any, base: str, email: str) -> None:
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_two_colleagues_complete_an_exchange(
-    browser: Any, live_server: Any, screenshot_dir: Path, viewport: str
+    open_page: Any, live_server: Any, screenshot_dir: Path, viewport: str
 ) -> None:
     maya = UserFactory(full_name="Maya Member", email=f"maya.{viewport}@nhs.net")
     gil = UserFactory(full_name="Gil Giver", email=f"gil.{viewport}@nhs.net")
@@ -44,7 +44,7 @@ def test_two_colleagues_complete_an_exchange(
     base = live_server.url
     detail = f"{base}/exchanges/{exchange.pk}/"
 
-    maya_page = browser.new_context(viewport=DESKTOP if viewport == "desktop" else PHONE).new_page()
+    maya_page = open_page(DESKTOP if viewport == "desktop" else PHONE)
     sign_in(maya_page, base, maya.email)
     maya_page.goto(detail)
     assert gil.email not in maya_page.content()
@@ -60,7 +60,7 @@ def test_two_colleagues_complete_an_exchange(
     assert maya_page.evaluate("window.notReloaded") is True  # swapped in by htmx
     shoot(maya_page, screenshot_dir, f"exchange-agreed-{viewport}")
 
-    gil_page = browser.new_context(viewport=DESKTOP if viewport == "desktop" else PHONE).new_page()
+    gil_page = open_page(DESKTOP if viewport == "desktop" else PHONE)
     sign_in(gil_page, base, gil.email)
     gil_page.goto(detail)
     gil_page.get_by_role("link", name="Record the time").click()
