@@ -6,13 +6,13 @@ The message is sent with htmx: it must appear without the page reloading.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from openhours.exchanges.models import Exchange, State
-from openhours.exchanges.services import respond_to_post
 from openhours.factories import PASSWORD, UserFactory, make_post
 from openhours.ledger.selectors import balance
 
@@ -40,11 +40,23 @@ def test_two_colleagues_complete_an_exchange(
     maya = UserFactory(full_name="Maya Member", email=f"maya.{viewport}@nhs.net")
     gil = UserFactory(full_name="Gil Giver", email=f"gil.{viewport}@nhs.net")
     post = make_post(maya, title="Help with a business case")
-    exchange = respond_to_post(responder=gil, post=post, message="I wrote one last year.")
     base = live_server.url
+    size = DESKTOP if viewport == "desktop" else PHONE
+
+    # Gil finds Maya's request and offers to help.
+    gil_page = open_page(size)
+    sign_in(gil_page, base, gil.email)
+    gil_page.goto(f"{base}/posts/{post.pk}/")
+    gil_page.get_by_role("link", name="I can help").click()
+    assert_accessible(gil_page, "offer to help")
+    gil_page.get_by_label("Message").fill("I wrote one last year.")
+    gil_page.get_by_role("button", name="Send").click()
+    gil_page.wait_for_url(re.compile(r"/exchanges/\d+/$"))
+    exchange = Exchange.objects.get()
+    assert (exchange.giver, exchange.receiver, exchange.post) == (gil, maya, post)
     detail = f"{base}/exchanges/{exchange.pk}/"
 
-    maya_page = open_page(DESKTOP if viewport == "desktop" else PHONE)
+    maya_page = open_page(size)
     sign_in(maya_page, base, maya.email)
     maya_page.goto(detail)
     assert gil.email not in maya_page.content()
@@ -60,8 +72,6 @@ def test_two_colleagues_complete_an_exchange(
     assert maya_page.evaluate("window.notReloaded") is True  # swapped in by htmx
     shoot(maya_page, screenshot_dir, f"exchange-agreed-{viewport}")
 
-    gil_page = open_page(DESKTOP if viewport == "desktop" else PHONE)
-    sign_in(gil_page, base, gil.email)
     gil_page.goto(detail)
     gil_page.get_by_role("link", name="Record the time").click()
     assert_accessible(gil_page, "record the time")
@@ -80,3 +90,19 @@ def test_two_colleagues_complete_an_exchange(
 
     maya_page.goto(f"{base}/exchanges/")
     assert_accessible(maya_page, "the exchanges list")
+
+    # Both statements show the exchange, from each side.
+    maya_page.goto(f"{base}/credits/")
+    assert_accessible(maya_page, "the receiver's statement")
+    maya_row = maya_page.get_by_role("row").filter(has_text="Gil Giver")
+    assert "\u22121 h 30 min" in maya_row.inner_text() or "-1 h 30 min" in maya_row.inner_text()
+    assert "received 1 h 30 min" in maya_page.locator(".credit-headline").inner_text()
+    shoot(maya_page, screenshot_dir, f"exchange-statement-receiver-{viewport}")
+
+    gil_page.goto(f"{base}/credits/")
+    assert_accessible(gil_page, "the giver's statement")
+    gil_row = gil_page.get_by_role("row").filter(has_text="Maya Member")
+    assert "+1 h 30 min" in gil_row.inner_text()
+    assert "given 1 h 30 min" in gil_page.locator(".credit-headline").inner_text()
+    gil_row.get_by_role("link").click()
+    gil_page.wait_for_url(detail)
