@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from openhours.accounts.models import Approval, User
+from openhours.members.forms import MemberField
 
 from .models import Helped
 
@@ -150,18 +150,9 @@ class ResolveForm(forms.Form):
         return data
 
 
-def _members() -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
-        queryset=User.objects.filter(is_active=True, approval=Approval.APPROVED).order_by(
-            "full_name", "pk"
-        ),
-        empty_label="Choose a member",
-    )
-
-
 class OfflineExchangeForm(forms.Form):
-    giver = _members()
-    receiver = _members()
+    giver = MemberField(label="Who gave the time?")
+    receiver = MemberField(label="Who received it?")
     hours = hours_field(label="Time given (hours)")
     delivered_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
     title = forms.CharField(label="What was it about?", max_length=140)
@@ -177,8 +168,3 @@ class OfflineExchangeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="For example: both members are offline; recorded from the paper log.",
     )
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["giver"].label = "Who gave the time?"
-        self.fields["receiver"].label = "Who received it?"

@@ -15,19 +15,11 @@ from django import forms
 from django.http import QueryDict
 
 from openhours.accounts.models import User
-
-from .selectors import members_for_picker
+from openhours.members.forms import MemberField
 
 # Hours a single form may move: the upper limit's default, and well past any real donation.
 MAX_HOURS = 100
 MINUTE_STEPS = [(0, "0 minutes"), (15, "15 minutes"), (30, "30 minutes"), (45, "45 minutes")]
-
-
-class MemberChoiceField(forms.ModelChoiceField):
-    """A plain select of members by name: keyboard, screen-reader and phone friendly."""
-
-    def label_from_instance(self, obj: User) -> str:
-        return obj.full_name or obj.email
 
 
 class KeyedForm(forms.Form):
@@ -82,14 +74,22 @@ class AmountMixin(forms.Form):
         return int(self.cleaned_data["hours"]) * 60 + int(self.cleaned_data["minutes"])
 
 
+POOL, COLLEAGUE = "pool", "colleague"
+
+
 class DonateForm(AmountMixin, KeyedForm):
-    to_user = MemberChoiceField(
+    recipient = forms.ChoiceField(
         label="Who to give to",
-        queryset=User.objects.none(),
+        choices=[(POOL, "The community pool"), (COLLEAGUE, "A colleague")],
+        initial=POOL,
+        widget=forms.RadioSelect,
+        help_text="The community pool funds help for members who can't yet pay for it.",
+        error_messages={"required": "Choose the community pool or a colleague."},
+    )
+    to_user = MemberField(
+        label="Which colleague?",
         required=False,
-        empty_label="The community pool",
-        help_text="The community pool funds help for members who can't yet pay for it. "
-        "Or choose a colleague by name.",
+        error_messages={"excluded": "You can't give credits to yourself."},
     )
     memo = forms.CharField(
         label="Note (optional)",
@@ -98,11 +98,25 @@ class DonateForm(AmountMixin, KeyedForm):
         help_text="Shown on both statements, for example: Thanks for covering the audit.",
     )
 
-    field_order = ["to_user", "hours", "minutes", "memo", "idempotency_key"]
+    field_order = ["recipient", "to_user", "hours", "minutes", "memo", "idempotency_key"]
 
     def __init__(self, *args: Any, donor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_user"].queryset = members_for_picker(exclude=donor)  # type: ignore[attr-defined]
+        self.fields["to_user"].exclude = donor  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("recipient") == POOL:
+            # The pool is chosen, so whatever is left in the colleague box doesn't count.
+            self.errors.pop("to_user", None)
+            data["to_user"] = None
+        elif (
+            data.get("recipient") == COLLEAGUE
+            and not self.has_error("to_user")
+            and data.get("to_user") is None
+        ):
+            self.add_error("to_user", "Choose a colleague, or give to the community pool.")
+        return data
 
 
 class ReasonMixin(forms.Form):
@@ -114,15 +128,15 @@ class ReasonMixin(forms.Form):
 
 
 class GrantForm(AmountMixin, ReasonMixin, KeyedForm):
-    to_user = MemberChoiceField(
-        label="Member", queryset=User.objects.none(), empty_label="Choose a member"
+    to_user = MemberField(
+        label="Member", error_messages={"excluded": "You can't grant credits to yourself."}
     )
 
     field_order = ["to_user", "hours", "minutes", "reason", "idempotency_key"]
 
     def __init__(self, *args: Any, coordinator: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_user"].queryset = members_for_picker(exclude=coordinator)  # type: ignore[attr-defined]
+        self.fields["to_user"].exclude = coordinator  # type: ignore[attr-defined]
 
 
 class TopUpForm(AmountMixin, ReasonMixin, KeyedForm):
@@ -130,8 +144,9 @@ class TopUpForm(AmountMixin, ReasonMixin, KeyedForm):
 
 
 class AdjustForm(ReasonMixin, KeyedForm):
-    user = MemberChoiceField(
-        label="Member", queryset=User.objects.none(), empty_label="Choose a member"
+    user = MemberField(
+        label="Member",
+        error_messages={"excluded": "You can't adjust your own balance."},
     )
     minutes = forms.IntegerField(
         label="Change in minutes",
@@ -149,7 +164,7 @@ class AdjustForm(ReasonMixin, KeyedForm):
 
     def __init__(self, *args: Any, coordinator: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = members_for_picker(exclude=coordinator)  # type: ignore[attr-defined]
+        self.fields["user"].exclude = coordinator  # type: ignore[attr-defined]
 
     def clean_minutes(self) -> int:
         minutes = int(self.cleaned_data["minutes"])

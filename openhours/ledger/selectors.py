@@ -14,7 +14,7 @@ from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Sum,
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from openhours.accounts.models import Approval, User
+from openhours.accounts.models import User
 
 from . import limits
 from .formatting import minutes_in_words
@@ -218,14 +218,6 @@ def get_transfer_for_coordinator(transfer_id: int, viewer: User) -> Transfer:
 def audit_log() -> QuerySet[AuditEvent]:
     """Every audit event, newest first (ids follow writing order)."""
     return AuditEvent.objects.select_related("actor").order_by("-pk")
-
-
-def members_for_picker(*, exclude: User | None = None) -> QuerySet[User]:
-    """Approved, active members, by name: who credits can be given to."""
-    people = User.objects.filter(approval=Approval.APPROVED, is_active=True).order_by(
-        "full_name", "pk"
-    )
-    return people.exclude(pk=exclude.pk) if exclude is not None else people
 
 
 def holder_names(holders: Iterable[str]) -> dict[str, str]:

@@ -25,6 +25,7 @@ from openhours.core.http import MemberRequest
 from . import limits, selectors, services
 from .formatting import minutes_as_decimal_hours, minutes_in_words
 from .forms import (
+    COLLEAGUE,
     AdjustForm,
     DonateForm,
     FindTransferForm,
@@ -131,7 +132,7 @@ def donate(request: MemberRequest) -> HttpResponse:
     """Pay it forward: a summary to check first, then the donation, posted once per form."""
     initial: dict[str, Any] = {}
     if request.method == "GET" and str(request.GET.get("to", "")).isdigit():
-        initial["to_user"] = int(request.GET["to"])
+        initial.update(recipient=COLLEAGUE, to_user=int(request.GET["to"]))
     form = DonateForm(request.POST or None, donor=request.user, initial=initial)
     if request.method == "POST" and form.is_valid() and "change" not in request.POST:
         if "confirm" not in request.POST:

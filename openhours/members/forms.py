@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.forms.utils import flatatt
 
+from openhours.accounts.models import Approval, User
 from openhours.organisations.models import Organisation, OrganisationKind, Place
 
 from .models import Band, Profession, Profile, Skill, Visibility
@@ -27,6 +32,164 @@ class OrganisationPicker(forms.SelectMultiple):
 
     def optgroups(self, name: str, value: Any, attrs: dict[str, Any] | None = None) -> list[Any]:
         return []
+
+
+@dataclass(frozen=True)
+class MemberChoice:
+    """What a member picker posts: the id chosen from the list, and the text typed.
+
+    With JavaScript, choosing from the list fills ``user_id``. Without it there is no list,
+    so the text box is the whole field: an email address typed there picks that member.
+    """
+
+    user_id: str = ""
+    text: str = ""
+
+    @classmethod
+    def of(cls, value: Any) -> MemberChoice:
+        """A choice from bound data, or from an initial value (a user, an id or nothing)."""
+        if isinstance(value, MemberChoice):
+            return value
+        if isinstance(value, User):
+            return cls(user_id=str(value.pk))
+        if value in (None, ""):
+            return cls()
+        return cls(user_id=str(value))
+
+
+def _query_name(name: str) -> str:
+    return f"{name}_query"
+
+
+def _chosen(choice: MemberChoice) -> User | None:
+    if not choice.user_id.isdigit():
+        return None
+    return members_who_can_be_chosen().filter(pk=int(choice.user_id)).first()
+
+
+def members_who_can_be_chosen() -> QuerySet[User]:
+    """Who a member picker accepts: anyone approved and active (privacy limits search)."""
+    return User.objects.filter(is_active=True, approval=Approval.APPROVED)
+
+
+class MemberPicker(forms.Widget):
+    """Search-as-you-type for one member: a text box, a list of matches, a hidden id.
+
+    The text box becomes an ARIA combobox when members/member_picker.js runs (the
+    widget's template loads it, so any page with a picker has it): typing fetches matches
+    (htmx, ``members:search``) into a listbox, the arrow keys move through them, Enter or a
+    click chooses one and a status line says who was chosen. Without JavaScript it is a
+    plain text box that takes an email address, which the hint says.
+    """
+
+    template_name = "members/widgets/member_picker.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, *, exclude_viewer: bool = False):
+        super().__init__(attrs)
+        self.exclude_viewer = exclude_viewer
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> MemberChoice:
+        return MemberChoice(
+            user_id=str(data.get(name) or "").strip()[:20],
+            text=str(data.get(_query_name(name)) or "").strip()[:200],
+        )
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return name not in data and _query_name(name) not in data
+
+    def format_value(self, value: Any) -> Any:
+        return value
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        choice = MemberChoice.of(value)
+        chosen = _chosen(choice)
+        input_attrs = {k: v for k, v in context["widget"]["attrs"].items() if k != "required"}
+        context.update(
+            {
+                "chosen": chosen,
+                "text": chosen.full_name if chosen else choice.text,
+                "query_name": _query_name(name),
+                "input_attrs": flatatt(input_attrs),
+                "exclude_viewer": self.exclude_viewer,
+            }
+        )
+        return context
+
+
+class MemberPickerHidden(forms.HiddenInput):
+    """Both halves of a member choice as hidden inputs (a "check your answers" page)."""
+
+    template_name = "members/widgets/member_picker_hidden.html"
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> MemberChoice:
+        return MemberPicker().value_from_datadict(data, files, name)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, None, attrs)
+        context["choice"] = MemberChoice.of(value)
+        context["query_name"] = _query_name(name)
+        return context
+
+
+class MemberField(forms.Field):
+    """One approved, active member, chosen with a ``MemberPicker``; cleans to a ``User``.
+
+    A tampered, stale or unknown id is a plain error beside the field, never a 500.
+    ``exclude`` names someone who may not be chosen here (the person giving).
+    """
+
+    widget = MemberPicker
+    hidden_widget = MemberPickerHidden
+    default_error_messages = {
+        "required": "Choose a member.",
+        "invalid": "That member can't be chosen: they may have left. Search again.",
+        "not_chosen": "Choose someone from the list as you type, or type their full email address.",
+        "unknown_email": "No member has that email address. Check it, or search by name.",
+        "excluded": "You can't choose yourself here.",
+    }
+
+    def __init__(self, *, exclude: User | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "help_text",
+            "Type part of their name, job title or organisation and choose them from the "
+            "list, or type their email address.",
+        )
+        super().__init__(**kwargs)
+        self.exclude = exclude
+
+    @property
+    def exclude(self) -> User | None:
+        return self._exclude
+
+    @exclude.setter
+    def exclude(self, user: User | None) -> None:
+        self._exclude = user
+        if isinstance(self.widget, MemberPicker):
+            self.widget.exclude_viewer = user is not None
+
+    def clean(self, value: Any) -> User | None:
+        choice = MemberChoice.of(value)
+        if choice.user_id:
+            member = _chosen(choice)
+            if member is None:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+        elif "@" in choice.text:
+            member = members_who_can_be_chosen().filter(email__iexact=choice.text).first()
+            if member is None:
+                raise ValidationError(self.error_messages["unknown_email"], code="unknown_email")
+        elif choice.text:
+            raise ValidationError(self.error_messages["not_chosen"], code="not_chosen")
+        elif self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        else:
+            return None
+        if self.exclude is not None and member.pk == self.exclude.pk:
+            raise ValidationError(self.error_messages["excluded"], code="excluded")
+        return member
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return MemberChoice.of(initial).user_id != MemberChoice.of(data).user_id
 
 
 class ProfileForm(forms.Form):

@@ -1,12 +1,16 @@
-"""Reads of member profiles: the directory and the one access function for a profile."""
+"""Reads of member profiles: the directory, the member picker's search and the one access
+function for a profile."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
 from django.http import Http404
+
+from openhours.accounts.models import Approval, User
+from openhours.organisations.models import Organisation
 
 from .models import Profile, Visibility
 
@@ -67,3 +71,49 @@ def get_profile_for_viewer(user_id: int, viewer: Any) -> Profile:
     if profile.user.approval != "approved" or profile.visibility != Visibility.MEMBERS:
         raise Http404("No such member.")
     return profile
+
+
+# Capped here, whatever a caller asks for: a picker shows a handful, never a table.
+MEMBER_SEARCH_MAX = 20
+
+
+def search_members(
+    query: str, *, viewer: Any, limit: int = 10, exclude_viewer: bool = False
+) -> list[User]:
+    """Approved, active members matching what was typed, for the member picker.
+
+    Every word must appear in the member's name, job title or one of their organisations'
+    names ("maya bristol" finds Maya at North Bristol NHS Trust). The directory's privacy
+    rule applies: a member who hid their profile is found only by coordinators (and by
+    themselves). A member who has not written a profile yet has not hidden it, so they
+    are found by name, as the select they replace listed them. Names that start with the
+    first word come first; the rest are in name order.
+    """
+    words = query.split()[:6]
+    if not words:
+        return []
+    people = User.objects.filter(is_active=True, approval=Approval.APPROVED)
+    if exclude_viewer and getattr(viewer, "pk", None) is not None:
+        people = people.exclude(pk=viewer.pk)
+    if not getattr(viewer, "is_coordinator", False):
+        people = people.filter(
+            Q(profile__isnull=True)
+            | Q(profile__visibility=Visibility.MEMBERS)
+            | Q(pk=getattr(viewer, "pk", None))
+        )
+    for word in words:
+        # Exists, not a join, so a member at several matching organisations appears once.
+        at_organisation = Organisation.objects.filter(
+            profiles__user=OuterRef("pk"), name__icontains=word
+        )
+        people = people.filter(
+            Q(full_name__icontains=word)
+            | Q(profile__job_title__icontains=word)
+            | Q(Exists(at_organisation))
+        )
+    starts = Case(When(full_name__istartswith=words[0], then=0), default=1)
+    return list(
+        people.select_related("profile")
+        .prefetch_related("profile__organisations")
+        .order_by(starts, "full_name", "pk")[: max(1, min(limit, MEMBER_SEARCH_MAX))]
+    )

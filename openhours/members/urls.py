@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.directory, name="directory"),
     path("me/", views.my_profile, name="me"),
     path("me/edit/", views.edit_profile, name="edit"),
+    path("search/", views.search, name="search"),
     path("<int:user_id>/", views.profile_detail, name="detail"),
 ]

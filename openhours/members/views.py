@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -12,7 +14,7 @@ from openhours.posts.models import Post, Status
 
 from . import services
 from .forms import DirectoryFilterForm, ProfileForm
-from .selectors import DirectoryFilters, get_profile_for_viewer
+from .selectors import DirectoryFilters, get_profile_for_viewer, search_members
 from .selectors import directory as directory_query
 
 
@@ -37,6 +39,39 @@ def directory(request: MemberRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "members/_directory_results.html", context)
     return render(request, "members/directory.html", context)
+
+
+# A picker's field name and element id, echoed into the fragment, so kept to safe characters.
+PICKER_NAME = re.compile(r"[A-Za-z][\w-]{0,79}", re.ASCII)
+PICKER_RESULTS = 10
+
+
+@member_required
+def search(request: MemberRequest) -> HttpResponse:
+    """The member picker's matches for what was typed (an htmx fragment of options).
+
+    The picker sends its field name (its text box is ``<field>_query``) and its element id
+    (for the options' ids); fewer than two letters finds nothing.
+    """
+    field = request.GET.get("field", "")
+    field = field if PICKER_NAME.fullmatch(field) else "member"
+    picker = request.GET.get("picker", "")
+    picker = picker if PICKER_NAME.fullmatch(picker) else f"id_{field}"
+    query = str(request.GET.get(f"{field}_query") or request.GET.get("q") or "")[:100].strip()
+    searched = len(query) >= 2
+    results = []
+    if searched:
+        results = search_members(
+            query,
+            viewer=request.user,
+            limit=PICKER_RESULTS,
+            exclude_viewer=request.GET.get("exclude_me") == "1",
+        )
+    return render(
+        request,
+        "members/_member_options.html",
+        {"results": results, "query": query, "searched": searched, "picker": picker},
+    )
 
 
 @member_required

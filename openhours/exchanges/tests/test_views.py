@@ -451,3 +451,60 @@ def test_an_offline_record_for_the_same_person_twice_is_refused(
 def test_the_nav_has_an_exchanges_item(member_client: Client) -> None:
     body = page(member_client.get(reverse("exchanges:list")))
     assert f'href="{reverse("exchanges:list")}" aria-current="page"' in body
+
+
+@pytest.mark.parametrize(
+    "choice",
+    [
+        {"giver": "999999"},
+        {"giver": "not-a-number"},
+        {"giver": "", "giver_query": "Gil Giver"},
+        {"receiver": "", "receiver_query": "nobody@nhs.net"},
+    ],
+)
+def test_a_tampered_or_unchosen_member_in_an_offline_record_is_an_error_not_a_500(
+    coordinator_client: Client, giver: User, member: User, choice: dict[str, str]
+) -> None:
+    data = {
+        "giver": giver.pk,
+        "receiver": member.pk,
+        "hours": "2",
+        "delivered_on": timezone.localdate().isoformat(),
+        "title": "Ward audit",
+        "reason": "Both offline",
+        **choice,
+    }
+    response = coordinator_client.post(reverse("exchanges:record"), data)
+    assert response.status_code == 400
+    field = next(iter(choice))
+    assert response.context["form"].errors[field]
+    assert f'id="id_{field}_error"' in page(response)
+    assert not Exchange.objects.exists()
+
+
+def test_an_offline_record_can_name_members_by_email_without_javascript(
+    coordinator_client: Client, giver: User, member: User
+) -> None:
+    response = coordinator_client.post(
+        reverse("exchanges:record"),
+        {
+            "giver_query": giver.email,
+            "receiver_query": member.email,
+            "hours": "1",
+            "delivered_on": timezone.localdate().isoformat(),
+            "title": "Ward audit",
+            "reason": "Both offline",
+        },
+    )
+    assert response.status_code == 302
+    exchange = Exchange.objects.get()
+    assert (exchange.giver, exchange.receiver) == (giver, member)
+
+
+def test_the_offline_record_page_does_not_list_every_member(
+    coordinator_client: Client, giver: User
+) -> None:
+    html = page(coordinator_client.get(reverse("exchanges:record")))
+    assert giver.full_name not in html
+    assert 'id="id_giver_listbox"' in html
+    assert 'id="id_receiver_listbox"' in html

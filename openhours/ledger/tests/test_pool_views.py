@@ -276,3 +276,63 @@ def test_the_audit_log_lists_events_newest_first_with_names(
     assert "Maya Member: +2 h" in html
     assert "Tess Treasurer" in html
     assert AuditEvent.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "field", "form"),
+    [
+        ("ledger:pool_grant", "grant-to_user", "grant_form"),
+        ("ledger:pool_adjust", "adjust-user", "adjust_form"),
+    ],
+)
+@pytest.mark.parametrize("tampered", ["999999", "x1", ""])
+def test_a_tampered_member_is_an_error_beside_the_field(
+    coordinator_client: Client, name: str, field: str, form: str, tampered: str, fill_pool
+) -> None:  # type: ignore[no-untyped-def]
+    fill_pool(300)
+    prefix = field.split("-")[0]
+    response = coordinator_client.post(
+        reverse(name),
+        {
+            field: tampered,
+            f"{prefix}-hours": 1,
+            f"{prefix}-minutes": 30 if prefix == "adjust" else 0,
+            f"{prefix}-reason": "Help",
+            f"{prefix}-idempotency_key": _key(),
+        },
+    )
+    assert response.status_code == 400
+    assert response.context[form].errors[field.split("-")[1]]
+    assert f'id="id_{field}_error"' in response.content.decode()
+    assert not Transfer.objects.exclude(kind=TransferKind.POOL_TOP_UP).exists()
+
+
+def test_a_coordinator_cannot_grant_to_themselves(
+    coordinator_client: Client, coordinator: User, fill_pool
+) -> None:  # type: ignore[no-untyped-def]
+    fill_pool(300)
+    response = coordinator_client.post(
+        reverse("ledger:pool_grant"),
+        {
+            "grant-to_user": coordinator.pk,
+            "grant-hours": 1,
+            "grant-minutes": 0,
+            "grant-reason": "Mine",
+            "grant-idempotency_key": _key(),
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["grant_form"].errors["to_user"] == [
+        "You can't grant credits to yourself."
+    ]
+    assert balance(coordinator) == 0
+
+
+def test_the_pool_page_has_two_pickers_that_leave_out_the_coordinator(
+    coordinator_client: Client, member: User
+) -> None:
+    html = coordinator_client.get(reverse("ledger:pool")).content.decode()
+    assert 'id="id_grant-to_user_listbox"' in html
+    assert 'id="id_adjust-user_listbox"' in html
+    assert html.count('"exclude_me": "1"') == 2
+    assert member.full_name not in html  # no longer one option per member

@@ -233,7 +233,10 @@ def test_the_csv_is_for_members_only(client: Client) -> None:
 
 
 def _donation(**overrides: object) -> dict[str, object]:
+    if overrides.get("to_user"):
+        overrides.setdefault("recipient", "colleague")
     return {
+        "recipient": "pool",
         "to_user": "",
         "hours": 1,
         "minutes": 0,
@@ -352,3 +355,86 @@ def test_a_member_cannot_donate_to_themselves(
     assert response.status_code == 400
     assert response.context["form"].errors["to_user"]
     assert balance(member) == 180
+
+
+# Choosing the colleague with the member picker -------------------------------------------
+
+
+def test_the_donate_page_does_not_list_every_member(member_client: Client) -> None:
+    others = [UserFactory(full_name=f"Listed Nobody {n}") for n in range(3)]
+    html = member_client.get(reverse("ledger:donate")).content.decode()
+    assert "<option" not in html.split('name="hours"')[0]
+    for person in others:
+        assert person.full_name not in html
+    assert 'name="recipient" value="pool"' in html
+    assert reverse("members:search") in html
+
+
+def test_a_link_to_donate_to_someone_starts_with_them_chosen(
+    member_client: Client, giver: User
+) -> None:
+    form = member_client.get(reverse("ledger:donate"), {"to": giver.pk}).context["form"]
+    html = str(form["to_user"])
+    assert form["recipient"].value() == "colleague"
+    assert f'value="{giver.pk}"' in html
+    assert f'value="{giver.full_name}"' in html
+
+
+def test_without_javascript_a_member_donates_by_email_through_the_check_page(
+    member_client: Client, member: User, giver: User, set_balance
+) -> None:  # type: ignore[no-untyped-def]
+    set_balance(member, 60)
+    data = _donation(recipient="colleague", to_user_query=giver.email.upper(), hours=0, minutes=30)
+
+    check = member_client.post(reverse("ledger:donate"), data)
+    assert check.status_code == 200
+    assert f"<dd>{giver.full_name}</dd>" in check.content.decode()
+    # The check page posts both halves back, as hidden inputs.
+    assert f'name="to_user_query" value="{giver.email.upper()}"' in check.content.decode()
+
+    member_client.post(reverse("ledger:donate"), {**data, "confirm": "yes"})
+    assert balance(giver) == 30
+
+
+@pytest.mark.parametrize("tampered", ["999999", "abc", "1.5", "<script>"])
+def test_a_tampered_recipient_is_an_error_beside_the_field_not_a_500(
+    member_client: Client, member: User, set_balance, tampered: str
+) -> None:  # type: ignore[no-untyped-def]
+    set_balance(member, 180)
+    response = member_client.post(
+        reverse("ledger:donate"), _donation(recipient="colleague", to_user=tampered, confirm="yes")
+    )
+    assert response.status_code == 400
+    assert "can't be chosen" in response.context["form"].errors["to_user"][0]
+    assert 'id="id_to_user_error"' in response.content.decode()
+    assert "<script>" not in response.content.decode().split("</header>")[1]
+    assert balance(member) == 180
+
+
+def test_a_colleague_must_be_named_when_giving_to_a_colleague(
+    member_client: Client, member: User, set_balance
+) -> None:  # type: ignore[no-untyped-def]
+    set_balance(member, 180)
+    response = member_client.post(reverse("ledger:donate"), _donation(recipient="colleague"))
+    assert response.status_code == 400
+    assert response.context["form"].errors["to_user"] == [
+        "Choose a colleague, or give to the community pool."
+    ]
+
+
+def test_giving_to_the_pool_ignores_what_was_left_in_the_colleague_box(
+    member_client: Client, member: User, giver: User, set_balance
+) -> None:  # type: ignore[no-untyped-def]
+    set_balance(member, 180)
+    member_client.post(
+        reverse("ledger:donate"),
+        _donation(recipient="pool", to_user="junk", to_user_query="Gil", confirm="yes"),
+    )
+    assert pool_summary().balance == 60
+    assert balance(giver) == 0
+
+
+def test_the_recipient_choice_is_required(member_client: Client) -> None:
+    response = member_client.post(reverse("ledger:donate"), _donation(recipient=""))
+    assert response.status_code == 400
+    assert response.context["form"].errors["recipient"]
