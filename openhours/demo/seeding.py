@@ -8,6 +8,10 @@ an hour on SQLite. The plans come from ``generator`` either way, so both paths w
 same content for the same seed. Post rows are inserted normally, so the SQLite full-text
 triggers (and the PostgreSQL index) keep search right.
 
+Then ``history`` gives the first ``HISTORY_MEMBER_LIMIT`` members (and the two demo
+logins) six months of exchanges, group sessions, donations and pool work, through the
+exchange, group-session and ledger services with the clock moved back to each moment.
+
 Everything runs in one transaction: a failed run leaves no half-built demo behind for
 ``--if-empty`` to mistake for a finished one.
 """
@@ -25,6 +29,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Q
+from django.test.utils import override_settings
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -57,8 +62,10 @@ from .generator import (
     email_domain,
     setting_of,
 )
+from .history import HISTORY_MEMBER_LIMIT, History, HistoryReport, Participant
 
 SERVICE_LIMIT = 1000
+SILENT_EMAIL = "django.core.mail.backends.dummy.EmailBackend"
 BATCH = 1000
 DEFAULT_MEMBERS = 320
 MIN_DEFAULT_POSTS = 220
@@ -79,6 +86,7 @@ class SeedResult:
     import_report: ImportReport
     seconds: float
     sample_email: str
+    history: HistoryReport | None
 
 
 def default_post_count(members: int) -> int:
@@ -99,10 +107,12 @@ def seed_demo(
     seed: int = 1,
     now: datetime | None = None,
     service_limit: int = SERVICE_LIMIT,
+    history: bool = True,
     progress: bool = False,
     say: Say | None = None,
 ) -> SeedResult:
-    """Build the demo: import one ICB, add invented organisations, members and posts.
+    """Build the demo: import one ICB, add invented organisations, members and posts, and
+    (unless ``history`` is off) months of exchanges among the first members.
 
     ``members`` counts every account created, the two demo logins included; ``posts``
     counts every post, the demo member's three included.
@@ -120,11 +130,15 @@ def seed_demo(
             "--if-empty to skip quietly."
         )
     now = now or timezone.now()
+    report: HistoryReport | None = None
 
-    with transaction.atomic():
-        report = import_organisations(icb_codes=[icb_code])
+    # The history notifies members as it goes, and those who want email "straight away"
+    # would get it once the transaction commits: hundreds of messages about events
+    # months old, to addresses that look real. Nobody is emailed about demo history.
+    with override_settings(EMAIL_BACKEND=SILENT_EMAIL), transaction.atomic():
+        imported = import_organisations(icb_codes=[icb_code])
         icb = ICB.objects.get(ods_code=icb_code.strip().upper())
-        say(f"Imported {icb.name}: {sum(t.total for t in report.organisations.values())} orgs")
+        say(f"Imported {icb.name}: {sum(t.total for t in imported.organisations.values())} orgs")
         invented = _ensure_invented_organisations(icb)
         world = _world(icb, invented, now)
         lookups = _Lookups.load()
@@ -132,7 +146,9 @@ def seed_demo(
         taken = set(User.objects.values_list("email", flat=True))
         generator = DemoGenerator(world, seed=seed, taken_emails=taken)
 
-        _create_showcase_member(COORDINATOR, world, lookups, role=Role.COORDINATOR, now=now)
+        coordinator = _create_showcase_member(
+            COORDINATOR, world, lookups, role=Role.COORDINATOR, now=now
+        )
         demo_member = _create_showcase_member(MEMBER, world, lookups, role=Role.MEMBER, now=now)
         showcase_posts = _create_showcase_posts(demo_member, world, lookups, now, limit=posts)
 
@@ -155,17 +171,61 @@ def seed_demo(
             progress=progress,
         )
         sample = authors[0].index
+        if history:
+            report = _write_history(
+                coordinator=coordinator,
+                member=demo_member,
+                authors=authors[: min(service_limit, HISTORY_MEMBER_LIMIT)],
+                icb_name=icb.name,
+                seed=seed,
+                now=now,
+                progress=progress,
+            )
 
     return SeedResult(
         icb_name=icb.name,
         members=members,
         posts=posts,
         invented_organisations=len(invented),
-        import_report=report,
+        import_report=imported,
         seconds=time.monotonic() - started,
         sample_email=User.objects.filter(pk=sample).values_list("email", flat=True).first()
         or MEMBER.email,
+        history=report,
     )
+
+
+def _write_history(
+    *,
+    coordinator: User,
+    member: User,
+    authors: Sequence[Author],
+    icb_name: str,
+    seed: int,
+    now: datetime,
+    progress: bool,
+) -> HistoryReport:
+    weights = {a.index: a.weight for a in authors}
+    weights.setdefault(member.pk, 1.0)
+    weights.setdefault(coordinator.pk, 1.0)
+    users = User.objects.in_bulk(list(weights))
+    participants = [
+        Participant(user=user, joined_at=user.date_joined, weight=weights[pk])
+        for pk, user in sorted(users.items())
+        if user.is_approved
+    ]
+    posts = Post.objects.filter(author_id__in=list(weights), status=Status.OPEN).order_by("pk")
+    history = History(
+        participants=participants,
+        coordinator=users[coordinator.pk],
+        member=users[member.pk],
+        posts=list(posts),
+        seed=seed,
+        now=now,
+        icb_name=icb_name,
+    )
+    history.plan()
+    return history.run(progress=progress)
 
 
 # ---------------------------------------------------------------------------------------

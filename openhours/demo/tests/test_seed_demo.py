@@ -44,7 +44,8 @@ def seed(*args: str) -> str:
 
 @pytest.fixture
 def small_demo(db: None) -> str:
-    return seed("--members", "30", "--posts", "30")
+    # Members and posts only: the history has its own tests (test_history.py).
+    return seed("--members", "30", "--posts", "30", "--no-history")
 
 
 # ---------------------------------------------------------------------------------------
@@ -188,12 +189,12 @@ def test_both_write_paths_leave_the_same_kind_of_data(db: None, service_limit: i
 
 
 def test_the_same_seed_gives_the_same_demo(db: None) -> None:
-    seed("--members", "20", "--posts", "20", "--seed", "7")
+    seed("--members", "20", "--posts", "20", "--seed", "7", "--no-history")
     first = sorted(Post.objects.values_list("title", "author__email"))
     Post.objects.all().delete()
     User.objects.all().delete()
 
-    seed("--members", "20", "--posts", "20", "--seed", "7")
+    seed("--members", "20", "--posts", "20", "--seed", "7", "--no-history")
 
     assert sorted(Post.objects.values_list("title", "author__email")) == first
 

@@ -53,6 +53,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=1, help="Same seed, same demo.")
         parser.add_argument(
+            "--no-history",
+            action="store_true",
+            help="Only members and posts: no exchanges, sessions, donations or grants.",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="Do nothing if the database already has any account.",
@@ -80,6 +85,7 @@ class Command(BaseCommand):
                 members=options["members"],
                 posts=options["posts"],
                 seed=options["seed"],
+                history=not options["no_history"],
                 progress=verbose,
                 say=self.stdout.write if verbose else None,
             )
@@ -95,10 +101,22 @@ class Command(BaseCommand):
                 f"{result.posts} posts in {result.icb_name}."
             )
         )
+        if result.history is not None:
+            self.stdout.write(result.history.summary())
         login = settings.SITE_URL + reverse("account_login")
         self.stdout.write(f"\nSign in at {login} with password {DEMO_PASSWORD!r}:")
-        self.stdout.write(f"  {COORDINATOR_EMAIL:<32} coordinator (also staff: /admin/ works)")
-        self.stdout.write(f"  {MEMBER_EMAIL:<32} member with a complete profile and posts")
+        if result.history is not None:
+            self.stdout.write(
+                f"  {COORDINATOR_EMAIL:<32} coordinator (also staff: /admin/ works): "
+                "a dispute to resolve, the community pool"
+            )
+            self.stdout.write(
+                f"  {MEMBER_EMAIL:<32} member with a profile, posts and six months of "
+                "exchanges: a proposal to answer, time to confirm"
+            )
+        else:
+            self.stdout.write(f"  {COORDINATOR_EMAIL:<32} coordinator (also staff: /admin/ works)")
+            self.stdout.write(f"  {MEMBER_EMAIL:<32} member with a complete profile and posts")
         self.stdout.write(
             f"  Every other demo member has the same password, e.g. {result.sample_email}"
         )
