@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import template
 from django.http import QueryDict
+from django.utils import timezone
+from django.utils.timesince import timesince
 
 register = template.Library()
 
@@ -26,3 +29,16 @@ def page_url(context: dict[str, Any], page: int) -> str:
     params: QueryDict = context["request"].GET.copy()
     params["page"] = str(page)
     return "?" + params.urlencode()
+
+
+@register.filter
+def ago(moment: datetime | None) -> str:
+    """How long ago, in words: "just now" for under a minute, else "3 hours ago".
+
+    (Django's timesince says "0 minutes" for the first minute.)
+    """
+    if moment is None:
+        return ""
+    if timezone.now() - moment < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment)} ago"
