@@ -8,17 +8,16 @@ state, time in positive quarter hours, and credits posted exactly when confirmed
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Mod
 from django.db.models.lookups import Exact
 
+from openhours.core.models import AppendOnlyModel, AppendOnlyQuerySet
 from openhours.ledger.models import Transfer
 from openhours.posts.models import Post
-
-_M = TypeVar("_M", bound=models.Model)
 
 # A hard ceiling in the database; the working maximum is OPENHOURS_EXCHANGE_MAX_MINUTES.
 MINUTES_CEILING = 100 * 60
@@ -176,19 +175,7 @@ class Exchange(models.Model):
         return self.state in ACTIVE_STATES
 
 
-class AppendOnlyError(RuntimeError):
-    """Code tried to change or remove an exchange event. Always a bug."""
-
-
-class AppendOnlyQuerySet(models.QuerySet[_M]):
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("Exchange events are append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("Exchange events are append-only.")
-
-
-class ExchangeEvent(models.Model):
+class ExchangeEvent(AppendOnlyModel):
     """One transition of one exchange: who moved it from which state to which, and why.
 
     ``actor`` is empty when the system acted (automatic confirmation). ``from_state`` is
@@ -225,14 +212,6 @@ class ExchangeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state or 'new'} → {self.to_state}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("Exchange events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("Exchange events are append-only.")
 
     @property
     def to_state_label(self) -> str:

@@ -7,13 +7,12 @@ The database backs every rule it can see on one row; a trigger (migration
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Mod
 
+from openhours.core.models import AppendOnlyModel, AppendOnlyQuerySet
 from openhours.ledger.models import Transfer
 from openhours.posts.models import Post
 
@@ -238,19 +237,7 @@ class EventVerb(models.TextChoices):
     CLOSED = "closed", "Closed without credits"
 
 
-class AppendOnlyError(RuntimeError):
-    """Code tried to change or remove a session event. Always a bug."""
-
-
-class SessionEventQuerySet(models.QuerySet["SessionEvent"]):
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("Session events are append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("Session events are append-only.")
-
-
-class SessionEvent(models.Model):
+class SessionEvent(AppendOnlyModel):
     """Who did what to a session, and when. Append-only (a trigger refuses UPDATE)."""
 
     session = models.ForeignKey(GroupSession, on_delete=models.PROTECT, related_name="events")
@@ -274,7 +261,7 @@ class SessionEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField()
 
-    objects = SessionEventQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -286,11 +273,3 @@ class SessionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_verb_display()} ({self.created_at:%Y-%m-%d %H:%M})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("Session events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("Session events are append-only.")

@@ -9,17 +9,11 @@ Credits move only through ``openhours.ledger.services.post_transfer``; see docs/
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-_M = TypeVar("_M", bound=models.Model)
-
-
-class AppendOnlyError(RuntimeError):
-    """Code tried to change or remove a ledger row. Always a bug: corrections are reversals."""
+from openhours.core.models import AppendOnlyModel, AppendOnlyQuerySet
 
 
 class SystemAccount(models.TextChoices):
@@ -50,29 +44,13 @@ CORRECTION_KINDS = frozenset({TransferKind.ADJUSTMENT, TransferKind.REVERSAL})
 EXCHANGE_KINDS = frozenset({TransferKind.EXCHANGE, TransferKind.GROUP_SESSION})
 
 
-class AppendOnlyQuerySet(models.QuerySet[_M]):
-    """Bulk updates and deletes are refused, so no ORM path can rewrite history."""
+class LedgerRecord(AppendOnlyModel):
+    """History of credits: corrected by a reversing transfer, never by an edit."""
 
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError(f"{self.model.__name__} rows are append-only; post a reversal.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError(f"{self.model.__name__} rows are append-only; post a reversal.")
-
-
-class AppendOnlyModel(models.Model):
-    """Rows may be inserted once and never saved again or deleted."""
+    append_only_advice = "post a reversal"
 
     class Meta:
         abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError(f"{type(self).__name__} rows are append-only; post a reversal.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError(f"{type(self).__name__} rows are append-only; post a reversal.")
 
 
 class Account(models.Model):
@@ -131,7 +109,7 @@ class Account(models.Model):
         return str(self.owner)
 
 
-class Transfer(AppendOnlyModel):
+class Transfer(LedgerRecord):
     """A movement of credits: two or more entries summing to zero, posted once.
 
     ``reference`` says what the transfer is for without the ledger knowing other apps
@@ -214,7 +192,7 @@ class Transfer(AppendOnlyModel):
         return f"{self.get_kind_display()} #{self.pk}"
 
 
-class Entry(AppendOnlyModel):
+class Entry(LedgerRecord):
     """One account's side of a transfer, in signed minutes (+ credit, - debit)."""
 
     # No single-column indexes on the keys: the unique (transfer, account) index and the
@@ -256,7 +234,7 @@ class Entry(AppendOnlyModel):
         ]
 
 
-class AuditEvent(AppendOnlyModel):
+class AuditEvent(LedgerRecord):
     """Who did what to the ledger, written in the same transaction as the change."""
 
     actor = models.ForeignKey(

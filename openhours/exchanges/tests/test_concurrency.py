@@ -8,50 +8,18 @@ wait, then see it confirmed.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
-import pytest
-from django.db import connection, connections
 from django.utils import timezone
 
+from openhours.core.testing import needs_postgresql, run_together
 from openhours.exchanges import services
 from openhours.exchanges.models import Exchange, State
 from openhours.factories import UserFactory
 from openhours.ledger.models import Transfer
 from openhours.ledger.selectors import balance
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL row locks; run with DATABASE_URL=postgres://...",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-def run_together(workers: list[Callable[[], Any]]) -> list[BaseException]:
-    barrier = threading.Barrier(len(workers))
-    errors: list[BaseException] = []
-
-    def run(work: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            work()
-        except BaseException as error:  # reported to the test below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(work,)) for work in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
+pytestmark = needs_postgresql
 
 
 def test_confirmations_racing_each_other_confirm_once() -> None:

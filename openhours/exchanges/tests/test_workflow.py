@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from openhours.accounts.models import Approval, User
 from openhours.core.errors import DomainError
+from openhours.core.models import AppendOnlyError
 from openhours.exchanges import services
 from openhours.exchanges.models import (
-    AppendOnlyError,
     Exchange,
     ExchangeEvent,
     ExchangeMessage,

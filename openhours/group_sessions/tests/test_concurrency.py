@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from django.db import connection, connections
 
+from openhours.core.testing import needs_postgresql, run_together
 from openhours.factories import UserFactory
 from openhours.group_sessions import services
 from openhours.group_sessions.models import EventVerb, GroupSession, SessionStatus
@@ -18,35 +15,7 @@ from openhours.ledger.selectors import balance
 
 from .conftest import AFTER, delivered_session
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL row locks; run with DATABASE_URL=postgres://...",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-def run_together(workers: list[Callable[[], Any]]) -> list[BaseException]:
-    barrier = threading.Barrier(len(workers))
-    errors: list[BaseException] = []
-
-    def run(work: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            work()
-        except BaseException as error:  # reported to the test below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(work,)) for work in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
+pytestmark = needs_postgresql
 
 
 @pytest.mark.parametrize("round_", range(5))

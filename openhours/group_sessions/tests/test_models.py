@@ -6,8 +6,8 @@ import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from openhours.accounts.models import User
+from openhours.core.models import AppendOnlyError
 from openhours.group_sessions.models import (
-    AppendOnlyError,
     Attendance,
     GroupSession,
     SessionEvent,

@@ -7,7 +7,8 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 
 from openhours.accounts.models import User
-from openhours.ledger.models import Account, AppendOnlyError, AuditEvent, Entry, Transfer
+from openhours.core.models import AppendOnlyError
+from openhours.ledger.models import Account, AuditEvent, Entry, Transfer
 from openhours.ledger.services import pay_for_exchange
 
 from .helpers import new_key

@@ -8,17 +8,16 @@ prevent, so we know the first test would notice if the locking broke.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, connections
 
 from openhours.accounts.models import Role
 from openhours.core.errors import DomainError
+from openhours.core.testing import needs_postgresql, run_together
 from openhours.factories import UserFactory
 from openhours.ledger import limits, services
 from openhours.ledger.models import Entry, SystemAccount, Transfer
@@ -26,36 +25,7 @@ from openhours.ledger.selectors import balance
 from openhours.ledger.services import posting
 from openhours.ledger.verification import verify_ledger
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL row locks; run with DATABASE_URL=postgres://...",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-def run_together(workers: list[Callable[[], Any]]) -> list[BaseException]:
-    """Start every worker at the same moment; return the unexpected errors they met."""
-    barrier = threading.Barrier(len(workers))
-    errors: list[BaseException] = []
-
-    def run(work: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            work()
-        except BaseException as error:  # reported to the test below
-            errors.append(error)
-        finally:
-            connections.close_all()  # each thread opened its own connection
-
-    threads = [threading.Thread(target=run, args=(work,)) for work in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
+pytestmark = needs_postgresql
 
 
 def attempt(outcomes: list[int | None], service: Callable[..., Transfer], **kwargs: Any) -> None:
