@@ -10,18 +10,9 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from openhours.core.admin import ReadOnlyAdmin
+
 from .models import Account, AuditEvent, Entry, Transfer
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class EntryInline(admin.TabularInline):

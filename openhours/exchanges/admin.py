@@ -1,0 +1,40 @@
+"""Read-only admin: exchanges change state only through exchanges.services.
+
+Conversations, thanks and feedback are not registered: messages are private to the two
+members (coordinators read them on the exchange page once it is disputed) and feedback has
+its own coordinator page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from openhours.core.admin import ReadOnlyAdmin
+
+from .models import Exchange, ExchangeEvent
+
+
+class EventInline(admin.TabularInline):
+    model = ExchangeEvent
+    fields = ["created_at", "from_state", "to_state", "actor", "minutes", "note"]
+    readonly_fields = ["created_at", "from_state", "to_state", "actor", "minutes", "note"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Exchange)
+class ExchangeAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "title", "giver", "receiver", "state", "minutes", "updated_at"]
+    list_filter = ["state"]
+    search_fields = ["title", "giver__full_name", "receiver__full_name"]
+    list_select_related = ["giver", "receiver"]
+    inlines = [EventInline]
