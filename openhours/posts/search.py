@@ -1,8 +1,10 @@
 """Full-text search over posts, using the database's own engine.
 
-SQLite: an FTS5 table (``posts_post_fts``) kept in step with ``posts_post`` by triggers.
-PostgreSQL: a GIN index on the same tsvector expression used in the query. Both are
-created by migration 0002; both make a search touch the index, not every post.
+SQLite: an FTS5 table (``posts_post_fts``) kept in step with ``posts_post`` by triggers
+(migration 0002). PostgreSQL: a stored generated tsvector column, ``search_document``,
+with a GIN index (migration 0004). Either way a search reads the index, not every post's
+text, and the browse order comes from ``posts_status_created`` (0003): see
+``selectors.browse_posts``.
 """
 
 from __future__ import annotations
@@ -10,15 +12,14 @@ from __future__ import annotations
 import re
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from .models import Post
 
-# The expression the PostgreSQL index is built on; queries must use it verbatim.
-PG_DOCUMENT = (
-    "to_tsvector('english'::regconfig, coalesce(title, '') || ' ' || coalesce(description, ''))"
-)
+# PostgreSQL's stored tsvector of title and description (generated, not on the model).
+# Unqualified, so it names this query's posts_post under whatever alias Django gives it.
+PG_MATCH = "search_document @@ websearch_to_tsquery('english', %s)"
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -38,11 +39,10 @@ def search_posts(queryset: QuerySet[Post], text: str) -> QuerySet[Post]:
     if not text:
         return queryset
     if connection.vendor == "postgresql":
-        # The user's text is a bound parameter; only our own constant is formatted in.
-        sql = (
-            f"SELECT id FROM posts_post WHERE {PG_DOCUMENT} @@ websearch_to_tsquery('english', %s)"  # noqa: S608
-        )
-        return queryset.filter(pk__in=RawSQL(sql, [text]))  # noqa: S611
+        # A condition on the row itself (no IN-subquery), so PostgreSQL may either walk
+        # the browse order and check each row's stored vector, or read the GIN index.
+        # The user's text is a bound parameter.
+        return queryset.filter(RawSQL(PG_MATCH, [text], output_field=BooleanField()))  # noqa: S611
     query = fts5_query(text)
     if not query:
         return queryset.none()

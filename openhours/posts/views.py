@@ -15,7 +15,7 @@ from . import services
 from .forms import PostFilterForm, PostForm
 from .models import Kind, Post
 from .permissions import can_edit_post
-from .selectors import PostFilters, browse_posts, get_post_for_viewer
+from .selectors import BrowsePaginator, PostFilters, browse_posts, get_post_for_viewer
 
 PAGE_SIZE = 20
 
@@ -35,7 +35,7 @@ def post_list(request: MemberRequest) -> HttpResponse:
             place_id=data["place"].pk if data["place"] else None,
             organisation_kind=data["organisation_kind"],
         )
-    page = Paginator(browse_posts(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BrowsePaginator(browse_posts(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     nav = {"request": "requests", "offer": "offers"}.get(request.GET.get("kind", ""), "")
     context = {"form": form, "page": page, "filters": filters, "nav": nav}
     if request.htmx:

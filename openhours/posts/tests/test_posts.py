@@ -16,7 +16,7 @@ from openhours.core.errors import DomainError
 from openhours.factories import make_post
 from openhours.members.models import Skill
 from openhours.posts.models import Kind, Post, Status
-from openhours.posts.selectors import PostFilters, browse_posts
+from openhours.posts.selectors import BrowsePaginator, PostFilters, browse_posts
 from openhours.posts.services import close_post, send_expiry_reminders_and_expire
 
 pytestmark = pytest.mark.django_db
@@ -206,6 +206,41 @@ class TestSearch:
         assert len(response.context["page"].object_list) == 20
         second = member_client.get(reverse("posts:list"), {"q": "sepsis", "page": 2})
         assert len(second.context["page"].object_list) == 3
+
+    def test_the_count_stops_at_the_limit_and_says_so(self, member: User) -> None:
+        posts = [make_post(member, title=f"Falls audit {i}") for i in range(7)]
+        newest_first = sorted(posts, key=lambda p: (p.created_at, p.pk), reverse=True)
+        capped = BrowsePaginator(browse_posts(PostFilters(text="audit")), 2, limit=5)
+        assert capped.count == 5
+        assert capped.more_than_counted
+        assert capped.num_pages == 3
+        assert list(capped.get_page(1).object_list) == newest_first[:2]
+        assert list(capped.get_page(99).object_list) == newest_first[4:5]
+        exact = BrowsePaginator(browse_posts(PostFilters(text="audit")), 2, limit=7)
+        assert (exact.count, exact.more_than_counted) == (7, False)
+        pages = [list(exact.get_page(n).object_list) for n in exact.page_range]
+        assert [post for page in pages for post in page] == newest_first
+
+    def test_a_page_under_the_limit_keeps_every_filter(self, member: User) -> None:
+        offer = make_post(member, kind=Kind.OFFER, title="Falls audit offer")
+        make_post(member, kind=Kind.REQUEST, title="Falls audit request")
+        closed = make_post(member, kind=Kind.OFFER, title="Falls audit closed")
+        close_post(actor=member, post=closed)
+        paginator = BrowsePaginator(browse_posts(PostFilters(text="audit", kind=Kind.OFFER)), 20)
+        assert paginator.count == 1
+        assert list(paginator.get_page(1).object_list) == [offer]
+
+    def test_the_list_page_says_more_than_the_limit(
+        self, member_client: Client, member: User, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr("openhours.posts.selectors.BROWSE_COUNT_LIMIT", 3)
+        for i in range(4):
+            make_post(member, title=f"Sepsis teaching session {i}")
+        response = member_client.get(reverse("posts:list"), {"q": "sepsis"})
+        text = response.content.decode()
+        assert "More than 3 posts found for “sepsis”" in text
+        assert "The newest 3 are listed" in text
+        assert len(response.context["page"].object_list) == 3
 
     def test_no_results_shows_an_empty_state(self, member_client: Client) -> None:
         response = member_client.get(reverse("posts:list"), {"q": "nothingmatchesthis"})
