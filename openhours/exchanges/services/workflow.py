@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from openhours.accounts.models import User
@@ -437,35 +438,32 @@ class AutoConfirmRun:
 
 
 def auto_confirm_due(*, now: datetime | None = None) -> AutoConfirmRun:
-    """Confirm every exchange left delivered with no answer for the configured days.
+    """Confirm every exchange whose recorded time has waited unanswered for the set days.
 
-    Each exchange is confirmed in its own transaction, under its row lock, after checking
-    again that it is still delivered and due: a receiver confirming at the same moment, or
-    another run of this command, confirms it once (the loser sees it confirmed and skips
-    it). An exchange the ledger refuses (a balance limit) stays delivered and is reported.
+    Two kinds wait for an answer: time the giver recorded (the receiver hasn't confirmed:
+    it is confirmed as recorded) and a correction the receiver suggested (the giver hasn't
+    answered: the corrected time stands, as if accepted). Each is confirmed in its own
+    transaction, under its row lock, after checking again that it is still waiting and due:
+    a member answering at the same moment, or another run of this command, confirms it once
+    (the loser sees it confirmed and skips it). An exchange the ledger refuses (a balance
+    limit) stays as it was and is reported.
     """
     now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.OPENHOURS_EXCHANGE_AUTO_CONFIRM_DAYS)
+    days = settings.OPENHOURS_EXCHANGE_AUTO_CONFIRM_DAYS
+    cutoff = now - timedelta(days=days)
     run = AutoConfirmRun()
-    due = Exchange.objects.filter(state=State.DELIVERED, delivered_at__lte=cutoff)
+    due = Exchange.objects.filter(
+        Q(state=State.DELIVERED, delivered_at__lte=cutoff)
+        | Q(state=State.CORRECTION_PROPOSED, updated_at__lte=cutoff)
+    )
     for exchange_id in due.order_by("pk").values_list("pk", flat=True):
         try:
             with transaction.atomic():
                 exchange = c.lock(Exchange(pk=exchange_id))
-                if exchange.state != State.DELIVERED or exchange.delivered_at is None:
+                minutes, note = _waiting_answer(exchange, cutoff=cutoff, days=days)
+                if minutes is None:
                     continue
-                if exchange.delivered_at > cutoff or exchange.minutes is None:
-                    continue
-                c.pay_and_confirm(
-                    exchange,
-                    minutes=exchange.minutes,
-                    actor=None,
-                    now=now,
-                    note=(
-                        f"Confirmed automatically: no answer within "
-                        f"{settings.OPENHOURS_EXCHANGE_AUTO_CONFIRM_DAYS} days."
-                    ),
-                )
+                c.pay_and_confirm(exchange, minutes=minutes, actor=None, now=now, note=note)
                 for person in (exchange.giver, exchange.receiver):
                     c.tell(
                         exchange,
@@ -473,7 +471,7 @@ def auto_confirm_due(*, now: datetime | None = None) -> AutoConfirmRun:
                         verb="exchange.confirmed",
                         message=(
                             f"{exchange.title} was confirmed automatically for "
-                            f"{minutes_in_words(exchange.minutes)}."
+                            f"{minutes_in_words(minutes)}."
                         ),
                         actor=None,
                     )
@@ -482,3 +480,17 @@ def auto_confirm_due(*, now: datetime | None = None) -> AutoConfirmRun:
         else:
             run.confirmed.append(exchange)
     return run
+
+
+def _waiting_answer(exchange: Exchange, *, cutoff: datetime, days: int) -> tuple[int | None, str]:
+    """The minutes to confirm a (locked) exchange with, if it is still due; else None."""
+    if exchange.state == State.DELIVERED:
+        if exchange.delivered_at is None or exchange.delivered_at > cutoff:
+            return None, ""
+        return exchange.minutes, f"Confirmed automatically: no answer within {days} days."
+    if exchange.state == State.CORRECTION_PROPOSED and exchange.updated_at <= cutoff:
+        return (
+            exchange.corrected_minutes,
+            f"Correction accepted automatically: no answer within {days} days.",
+        )
+    return None, ""

@@ -1,4 +1,4 @@
-"""Delivered exchanges nobody answers are confirmed after OPENHOURS_EXCHANGE_AUTO_CONFIRM_DAYS."""
+"""Recorded time or a correction nobody answers is confirmed after the set days."""
 
 from __future__ import annotations
 
@@ -80,11 +80,43 @@ def test_a_receiver_confirming_after_the_system_gets_it_back_unchanged(
     assert Transfer.objects.filter(reference=f"exchange:{delivered.pk}").count() == 1
 
 
-def test_corrections_and_disputes_wait_for_people(corrected: Exchange) -> None:
-    run = services.auto_confirm_due(now=timezone.now() + 30 * DAY)
-    assert run.confirmed == []
+def test_an_unanswered_correction_stands_after_the_wait(
+    corrected: Exchange, giver: User, member: User
+) -> None:
+    assert services.auto_confirm_due(now=timezone.now() + 13 * DAY).confirmed == []
+    later = timezone.now() + 14 * DAY + timedelta(minutes=1)
+    run = services.auto_confirm_due(now=later)
+    assert [e.pk for e in run.confirmed] == [corrected.pk]
     corrected.refresh_from_db()
-    assert corrected.state == State.CORRECTION_PROPOSED
+    assert (corrected.state, corrected.minutes) == (State.CONFIRMED, 60)
+    assert (balance(giver), balance(member)) == (60, -60)  # the corrected time, not 90
+    event = corrected.events.last()
+    assert event is not None
+    assert event.actor is None
+    assert event.from_state == State.CORRECTION_PROPOSED
+    assert "Correction accepted automatically" in event.note
+    assert services.auto_confirm_due(now=later + DAY).confirmed == []
+    assert Transfer.objects.filter(reference=corrected.reference).count() == 1
+
+
+def test_the_wait_for_a_correction_starts_when_it_was_suggested(
+    delivered: Exchange, member: User
+) -> None:
+    ten_days_later = timezone.now() + 10 * DAY
+    with mock.patch("django.utils.timezone.now", return_value=ten_days_later):
+        services.propose_correction(
+            exchange=delivered, actor=member, minutes=60, reason="We finished early."
+        )
+    # 15 days after delivery, but only 5 after the correction: the giver still has time.
+    assert services.auto_confirm_due(now=ten_days_later + 5 * DAY).confirmed == []
+    assert len(services.auto_confirm_due(now=ten_days_later + 15 * DAY).confirmed) == 1
+
+
+def test_disputes_wait_for_a_coordinator(disputed: Exchange) -> None:
+    run = services.auto_confirm_due(now=timezone.now() + 60 * DAY)
+    assert run.confirmed == []
+    disputed.refresh_from_db()
+    assert disputed.state == State.DISPUTED
 
 
 def test_a_ledger_refusal_is_reported_and_the_exchange_waits(
