@@ -108,6 +108,19 @@ def mark_all_read(*, user: User) -> int:
         )
 
 
+def clear_for_url(*, user: User, url: str) -> int:
+    """The member has acted on the thing at ``url``: its unread notifications are read.
+
+    Called by the app that owns the thing, in the same transaction as the action, so a
+    "please confirm" notification stops asking once the member has confirmed.
+    """
+    if not url:
+        return 0
+    return Notification.objects.filter(recipient=user, url=url, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
 def set_email_preference(*, user: User, preference: str) -> NotificationPreference:
     if preference not in EmailPreference.values:
         raise DomainError("Choose how often we should email you.", field="email")

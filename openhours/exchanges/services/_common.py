@@ -11,6 +11,7 @@ from openhours.accounts.models import User
 from openhours.core.errors import DomainError
 from openhours.ledger.formatting import minutes_in_words
 from openhours.ledger.services import pay_for_exchange
+from openhours.notifications.services import clear_for_url, notify
 
 from ..models import MINUTES_CEILING, Exchange, ExchangeEvent, State
 
@@ -103,6 +104,8 @@ def record(
         note=note,
         created_at=now,
     )
+    if actor is not None:
+        clear_for_url(user=actor, url=exchange_url(exchange))
 
 
 def pay_and_confirm(
@@ -158,8 +161,6 @@ def tell(
     needs_action: bool = False,
 ) -> None:
     """Notify someone about this exchange (in-app; email after commit when action is needed)."""
-    from openhours.notifications.services import notify
-
     notify(
         recipient=recipient,
         verb=verb,

@@ -282,3 +282,17 @@ class TestDigest:
 
         assert services.send_digests(now=later) == 1
         assert len(mail.outbox) == 1
+
+
+def test_clear_for_url_reads_only_that_members_notifications_about_that_url(
+    member: User, coordinator: User
+) -> None:
+    services.notify(
+        recipient=member, verb="x.one", message="About 1", url="/exchanges/1/", needs_action=True
+    )
+    services.notify(recipient=member, verb="x.two", message="About 2", url="/exchanges/2/")
+    services.notify(recipient=coordinator, verb="x.one", message="About 1", url="/exchanges/1/")
+    assert services.clear_for_url(user=member, url="") == 0
+    assert services.clear_for_url(user=member, url="/exchanges/1/") == 1
+    assert selectors.unread_count(member) == 1
+    assert selectors.unread_count(coordinator) == 1
