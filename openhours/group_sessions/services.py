@@ -48,7 +48,7 @@ from openhours.core.errors import DomainError
 from openhours.ledger.formatting import minutes_in_words
 from openhours.ledger.selectors import spendable_minutes
 from openhours.ledger.services import LimitExceeded, pay_for_group_session
-from openhours.notifications.services import notify
+from openhours.notifications.services import clear_for_url, notify
 from openhours.posts.models import Kind, Post
 from openhours.posts.models import Status as PostStatus
 
@@ -661,6 +661,8 @@ def _record(
     SessionEvent.objects.create(
         session=session, actor=actor, verb=verb, subject=subject, data=data, created_at=now
     )
+    if actor is not None:  # whoever acted has answered what the session asked of them
+        clear_for_url(user=actor, url=reverse("group_sessions:detail", args=[session.pk]))
 
 
 def _tell(

@@ -71,3 +71,17 @@ def test_coordinators_hear_when_an_attendee_is_left_out_or_settlement_is_blocked
     services.settle_due_sessions(now=blocked.delivered_at.replace(year=2031))
     (alert,) = told(coordinator, "group_session.blocked")
     assert alert.needs_action and "community pool" in alert.message
+
+
+def test_confirming_attendance_clears_the_request_to_confirm(
+    member: User, attendees: list[User]
+) -> None:
+    asha, ben, _ = attendees
+    session = delivered_session(member, [asha, ben])
+    (ask,) = told(asha, "group_session.delivered")
+    assert ask.read_at is None
+    services.confirm_attendance(session=session, member=asha)
+    ask.refresh_from_db()
+    assert ask.read_at is not None
+    (ben_ask,) = told(ben, "group_session.delivered")
+    assert ben_ask.read_at is None  # only the member who acted
