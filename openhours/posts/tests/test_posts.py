@@ -179,6 +179,80 @@ class TestSearch:
         for text in ['"', "AND OR NOT", "*", "(audit", "audit)", "NEAR(", "-", "'; DROP TABLE x"]:
             list(browse_posts(PostFilters(text=text)))  # no exception
 
+    def test_the_last_word_may_be_the_start_of_a_word(self, member: User) -> None:
+        spirometry = make_post(member, title="Spirometry training for asthma clinics")
+        make_post(member, title="Asthma review clinic")
+        make_post(member, title="Spiral staircase risk assessment")
+        for text in ["spiro", "Spirom", "asthma spiro", "training asthma spiro", "spirometry"]:
+            assert list(browse_posts(PostFilters(text=text))) == [spirometry], text
+        # Only the last word: earlier words are whole (stemmed) words, as before.
+        assert not browse_posts(PostFilters(text="spiro asthma")).exists()
+        assert list(browse_posts(PostFilters(text="trained asthma"))) == [spirometry]
+
+    def test_a_prefix_keeps_the_newest_first_order(self, member: User) -> None:
+        posts = [make_post(member, title=f"Spirometry session {i}") for i in range(3)]
+        newest_first = sorted(posts, key=lambda p: (p.created_at, p.pk), reverse=True)
+        assert list(browse_posts(PostFilters(text="spir"))) == newest_first
+
+    def test_a_stop_word_as_the_last_word_is_the_start_of_a_word(self, member: User) -> None:
+        oncology = make_post(member, title="Oncology outpatient audit")
+        assert list(browse_posts(PostFilters(text="on"))) == [oncology]
+        assert list(browse_posts(PostFilters(text="audit on"))) == [oncology]
+
+    def test_quotes_hyphens_and_accents_are_words_not_syntax(self, member: User) -> None:
+        coproduction = make_post(member, title="Co-production workshop with patients")
+        cafe = make_post(member, title="Café for staff wellbeing")
+        assert list(browse_posts(PostFilters(text='"co-production"'))) == [coproduction]
+        assert list(browse_posts(PostFilters(text="co-prod"))) == [coproduction]
+        assert list(browse_posts(PostFilters(text="'workshop'"))) == [coproduction]
+        assert list(browse_posts(PostFilters(text="patient's workshop"))) == [coproduction]
+        assert list(browse_posts(PostFilters(text="patient\u2019s workshop"))) == [coproduction]
+        assert list(browse_posts(PostFilters(text="café"))) == [cafe]
+        assert list(browse_posts(PostFilters(text="caf"))) == [cafe]
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "a & | ! ( ) :* '",
+            "'; drop table posts_post; --",
+            "ω",
+            "x" * 500,
+            "ω" * 500,
+            "spirometry " * 50,
+            r"\ \' ''' \" ",
+            "<-> <1> !spiro & (spiro | asthma):*",
+            "spiro:* & !",
+            "NEAR(spiro asthma) OR NOT ^spiro",
+            "\x00\u200b\U0001f600",
+            "_",
+            "   ",
+        ],
+    )
+    def test_hostile_text_is_searched_safely(
+        self, member_client: Client, member: User, text: str
+    ) -> None:
+        make_post(member, title="Spirometry training for asthma clinics")
+        response = member_client.get(reverse("posts:list"), {"q": text})
+        assert response.status_code == 200
+        htmx = member_client.get(reverse("posts:list"), {"q": text}, HTTP_HX_REQUEST="true")
+        assert htmx.status_code == 200
+
+    def test_hostile_text_gives_sensible_results(self, member: User) -> None:
+        spirometry = make_post(member, title="Spirometry training for asthma clinics")
+        audit = make_post(member, title="Falls audit")
+        # No word in it at all: no search, every post.
+        for text in ["& | ! ( ) :* '", "_", "<->", "\\", "\u200b"]:
+            assert set(browse_posts(PostFilters(text=text))) == {spirometry, audit}, text
+        # Operators are separators: the words left are searched as words.
+        assert set(browse_posts(PostFilters(text="a & | ! ( ) :* '"))) == {spirometry, audit}
+        assert list(browse_posts(PostFilters(text="!spiro & (asthma | x):*"))) == []
+        assert list(browse_posts(PostFilters(text="asthma & !spiro:*"))) == [spirometry]
+        assert list(browse_posts(PostFilters(text="'; drop table"))) == []
+        assert not browse_posts(PostFilters(text="ω")).exists()
+        assert not browse_posts(PostFilters(text="x" * 500)).exists()
+        assert list(browse_posts(PostFilters(text="spirometry " * 50))) == [spirometry]
+        assert Post.objects.count() == 2
+
     def test_edits_are_searchable(self, member: User, member_client: Client) -> None:
         post = make_post(member, title="Old title")
         member_client.post(
