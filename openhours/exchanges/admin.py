@@ -7,28 +7,17 @@ its own coordinator page.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from openhours.core.admin import ReadOnlyAdmin
+from openhours.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 
 from .models import Exchange, ExchangeEvent
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyTabularInline):
     model = ExchangeEvent
     fields = ["created_at", "from_state", "to_state", "actor", "minutes", "note"]
     readonly_fields = ["created_at", "from_state", "to_state", "actor", "minutes", "note"]
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Exchange)

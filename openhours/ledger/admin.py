@@ -5,28 +5,17 @@ Coordinators correct mistakes with reversals and adjustments (with a reason), no
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from openhours.core.admin import ReadOnlyAdmin
+from openhours.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 
 from .models import Account, AuditEvent, Entry, Transfer
 
 
-class EntryInline(admin.TabularInline):
+class EntryInline(ReadOnlyTabularInline):
     model = Entry
     fields = ["account", "amount"]
     readonly_fields = ["account", "amount"]
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Account)
