@@ -171,6 +171,12 @@ def tell(
     )
 
 
+def tell_both(exchange: Exchange, *, verb: str, message: str, actor: User | None) -> None:
+    """Notify both parties (``notify`` skips whichever of them acted)."""
+    for person in (exchange.giver, exchange.receiver):
+        tell(exchange, recipient=person, verb=verb, message=message, actor=actor)
+
+
 def tell_coordinators(exchange: Exchange, *, verb: str, message: str, actor: User | None) -> None:
     coordinators = User.objects.filter(role="coordinator", is_active=True).exclude(
         pk__in=[exchange.giver_id, exchange.receiver_id]

@@ -43,17 +43,15 @@ def resolve_by_confirming(
         c.pay_and_confirm(
             exchange, minutes=minutes, actor=coordinator, now=timezone.now(), note=reason
         )
-        for person in (exchange.giver, exchange.receiver):
-            c.tell(
-                exchange,
-                recipient=person,
-                verb="exchange.resolved",
-                message=(
-                    f"{coordinator} resolved the dispute about {exchange.title}: confirmed for "
-                    f"{minutes_in_words(minutes)}. {reason}"
-                ),
-                actor=coordinator,
-            )
+        c.tell_both(
+            exchange,
+            verb="exchange.resolved",
+            message=(
+                f"{coordinator} resolved the dispute about {exchange.title}: confirmed for "
+                f"{minutes_in_words(minutes)}. {reason}"
+            ),
+            actor=coordinator,
+        )
     return exchange
 
 
@@ -66,17 +64,15 @@ def resolve_by_cancelling(*, exchange: Exchange, coordinator: User, reason: str)
         c.record(
             exchange, to_state=State.CANCELLED, actor=coordinator, now=timezone.now(), note=reason
         )
-        for person in (exchange.giver, exchange.receiver):
-            c.tell(
-                exchange,
-                recipient=person,
-                verb="exchange.resolved",
-                message=(
-                    f"{coordinator} resolved the dispute about {exchange.title}: cancelled, "
-                    f"no time credits move. {reason}"
-                ),
-                actor=coordinator,
-            )
+        c.tell_both(
+            exchange,
+            verb="exchange.resolved",
+            message=(
+                f"{coordinator} resolved the dispute about {exchange.title}: cancelled, "
+                f"no time credits move. {reason}"
+            ),
+            actor=coordinator,
+        )
     return exchange
 
 

@@ -464,17 +464,15 @@ def auto_confirm_due(*, now: datetime | None = None) -> AutoConfirmRun:
                 if minutes is None:
                     continue
                 c.pay_and_confirm(exchange, minutes=minutes, actor=None, now=now, note=note)
-                for person in (exchange.giver, exchange.receiver):
-                    c.tell(
-                        exchange,
-                        recipient=person,
-                        verb="exchange.confirmed",
-                        message=(
-                            f"{exchange.title} was confirmed automatically for "
-                            f"{minutes_in_words(minutes)}."
-                        ),
-                        actor=None,
-                    )
+                c.tell_both(
+                    exchange,
+                    verb="exchange.confirmed",
+                    message=(
+                        f"{exchange.title} was confirmed automatically for "
+                        f"{minutes_in_words(minutes)}."
+                    ),
+                    actor=None,
+                )
         except DomainError as exc:
             run.refused.append((Exchange.objects.get(pk=exchange_id), exc.message))
         else:
