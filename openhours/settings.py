@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "openhours.notifications",
     "openhours.exchanges",
     "openhours.group_sessions",
+    "openhours.matching",
+    "openhours.insight",
     "openhours.demo",
 ]
 

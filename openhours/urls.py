@@ -17,6 +17,8 @@ urlpatterns = [
     path("sessions/", include("openhours.group_sessions.urls")),
     path("credits/", include("openhours.ledger.urls")),
     path("notifications/", include("openhours.notifications.urls")),
+    path("matching/", include("openhours.matching.urls")),
+    path("insight/", include("openhours.insight.urls")),
     path("admin/", admin.site.urls),
 ]
 
