@@ -38,6 +38,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from exc
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     raw = os.environ.get(name, default)
     return [item.strip() for item in raw.split(",") if item.strip()]
@@ -183,6 +193,25 @@ OPENHOURS_POST_REMINDER_DAYS = env_int("OPENHOURS_POST_REMINDER_DAYS", 7)
 # many days a delivered exchange waits for the receiver before it is confirmed for them.
 OPENHOURS_EXCHANGE_MAX_MINUTES = env_int("OPENHOURS_EXCHANGE_MAX_MINUTES", 8 * 60)
 OPENHOURS_EXCHANGE_AUTO_CONFIRM_DAYS = env_int("OPENHOURS_EXCHANGE_AUTO_CONFIRM_DAYS", 14)
+
+# Matching (docs/matching.md). Semantic ranking is on when the `semantic` extra is
+# installed and a model is configured: a local path or a name the installed packages
+# resolve offline. Nothing is ever downloaded.
+OPENHOURS_MATCHING_SEMANTIC_MODEL = os.environ.get("OPENHOURS_MATCHING_SEMANTIC_MODEL", "")
+# How much more a helper from another organisation or profession is worth, as a share of
+# the relevance score (0 turns the preference off).
+OPENHOURS_MATCHING_CROSS_BOUNDARY_WEIGHT = env_float(
+    "OPENHOURS_MATCHING_CROSS_BOUNDARY_WEIGHT", 0.15
+)
+# Seconds a running app waits before it looks for changed profiles and posts again.
+OPENHOURS_MATCHING_REFRESH_SECONDS = env_int("OPENHOURS_MATCHING_REFRESH_SECONDS", 2)
+# Members alerted about a new request, and again when it is still unanswered.
+OPENHOURS_MATCHING_ALERTS_PER_REQUEST = env_int("OPENHOURS_MATCHING_ALERTS_PER_REQUEST", 5)
+# Most match alerts one member receives in any seven days.
+OPENHOURS_MATCHING_ALERTS_PER_WEEK = env_int("OPENHOURS_MATCHING_ALERTS_PER_WEEK", 3)
+# Days without an answer before a request goes to the next matches, and again before it
+# goes to the coordinators' queue.
+OPENHOURS_MATCHING_ESCALATE_AFTER_DAYS = env_int("OPENHOURS_MATCHING_ESCALATE_AFTER_DAYS", 3)
 
 # Email: printed to the console in development, SMTP otherwise.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OpenHours <no-reply@openhours.local>")
