@@ -153,3 +153,32 @@ class Profile(models.Model):
     @property
     def is_complete(self) -> bool:
         return bool(self.job_title and (self.can_help_with or self.bio))
+
+
+class Block(models.Model):
+    """One member does not want to be brought together with another.
+
+    Matching never suggests either to the other, and neither is alerted about the
+    other's requests, whichever of them made the block (`selectors.blocked_either_way`).
+    """
+
+    blocker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_made"
+    )
+    blocked = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_received"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="members_block_once"),
+            models.CheckConstraint(
+                condition=~models.Q(blocker=models.F("blocked")),
+                name="members_block_not_self",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Member {self.blocker_id} blocked member {self.blocked_id}"

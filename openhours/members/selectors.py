@@ -12,7 +12,7 @@ from django.http import Http404
 from openhours.accounts.models import Approval, User
 from openhours.organisations.models import Organisation
 
-from .models import Profile, Visibility
+from .models import Block, Profile, Visibility
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -117,3 +117,23 @@ def search_members(
         .prefetch_related("profile__organisations")
         .order_by(starts, "full_name", "pk")[: max(1, min(limit, MEMBER_SEARCH_MAX))]
     )
+
+
+def blocked_either_way(user_id: int) -> set[int]:
+    """Ids of the members `user_id` blocked plus those who blocked them.
+
+    Matching uses it both ways: such a member is never suggested to this one, nor this
+    one to them, and neither is alerted about the other's requests. Two indexed reads.
+    """
+    blocked = Block.objects.filter(blocker_id=user_id).values_list("blocked_id", flat=True)
+    blockers = Block.objects.filter(blocked_id=user_id).values_list("blocker_id", flat=True)
+    return set(blocked) | set(blockers)
+
+
+def blocks_made_by(user_id: int) -> QuerySet[Block]:
+    """The blocks a member made, newest first, for their "Blocked members" page."""
+    return Block.objects.filter(blocker_id=user_id).select_related("blocked", "blocked__profile")
+
+
+def has_blocked(blocker_id: int, blocked_id: int) -> bool:
+    return Block.objects.filter(blocker_id=blocker_id, blocked_id=blocked_id).exists()

@@ -1,16 +1,17 @@
-"""Writes to member profiles."""
+"""Writes to member profiles and blocks."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from openhours.accounts.models import User
 from openhours.core.errors import DomainError
 from openhours.organisations.models import Organisation, Team
 
-from .models import Category, Profession, Profile, Skill
+from .models import Block, Category, Profession, Profile, Skill
 
 MAX_SKILLS = 20
 
@@ -85,3 +86,28 @@ def update_profile(*, user: User, details: ProfileDetails) -> Profile:
         profile.teams.set(teams)
         profile.skills.set(unique_skills)
     return profile
+
+
+def block_member(*, blocker: User, blocked: User) -> Block:
+    """`blocker` no longer wants to be brought together with `blocked`.
+
+    Idempotent: blocking someone already blocked returns the existing block (a double
+    click or a second tab does nothing more). Matching reads blocks in both directions.
+    """
+    if blocker.pk == blocked.pk:
+        raise DomainError("You can't block yourself.")
+    with transaction.atomic():
+        block, _ = Block.objects.get_or_create(
+            blocker=blocker, blocked=blocked, defaults={"created_at": timezone.now()}
+        )
+    return block
+
+
+def unblock_member(*, blocker: User, blocked: User) -> bool:
+    """Lift `blocker`'s block of `blocked`; True if there was one. Idempotent.
+
+    A block the other member made stays: only its maker can lift it.
+    """
+    with transaction.atomic():
+        deleted, _ = Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+    return deleted > 0
