@@ -5,8 +5,10 @@ import re
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
+from openhours.accounts.models import User
 from openhours.accounts.permissions import member_required
 from openhours.core.errors import DomainError
 from openhours.core.http import MemberRequest
@@ -14,7 +16,13 @@ from openhours.posts.models import Post, Status
 
 from . import services
 from .forms import DirectoryFilterForm, ProfileForm
-from .selectors import DirectoryFilters, get_profile_for_viewer, search_members
+from .selectors import (
+    DirectoryFilters,
+    blocks_made_by,
+    get_profile_for_viewer,
+    has_blocked,
+    search_members,
+)
 from .selectors import directory as directory_query
 
 
@@ -81,11 +89,14 @@ def profile_detail(request: MemberRequest, user_id: int) -> HttpResponse:
         "-created_at"
     )[:10]
     is_me = profile.user_id == request.user.pk
-    return render(
-        request,
-        "members/detail.html",
-        {"profile": profile, "posts": posts, "is_me": is_me, "nav": "me" if is_me else "members"},
-    )
+    context = {
+        "profile": profile,
+        "posts": posts,
+        "is_me": is_me,
+        "i_blocked": not is_me and has_blocked(request.user.pk, profile.user_id),
+        "nav": "me" if is_me else "members",
+    }
+    return render(request, "members/detail.html", context)
 
 
 @member_required
@@ -115,3 +126,46 @@ def edit_profile(request: MemberRequest) -> HttpResponse:
         {"form": form, "profile": profile, "first_time": not profile.is_complete, "nav": "me"},
         status=status,
     )
+
+
+@member_required
+def block(request: MemberRequest, user_id: int) -> HttpResponse:
+    """Block a member: a page that says what blocking does, then a POST to confirm.
+
+    Only someone whose profile the viewer may see can be blocked from here (others 404),
+    and never oneself.
+    """
+    profile = get_profile_for_viewer(user_id, request.user)
+    if profile.user_id == request.user.pk:
+        messages.error(request, "You can't block yourself.")
+        return redirect("members:detail", user_id=user_id)
+    if request.method == "POST":
+        services.block_member(blocker=request.user, blocked=profile.user)
+        messages.success(
+            request,
+            f"You have blocked {profile.user.full_name}. You can unblock them from "
+            "“Blocked members” on your profile.",
+        )
+        return redirect("members:detail", user_id=user_id)
+    already = has_blocked(request.user.pk, profile.user_id)
+    return render(request, "members/block_confirm.html", {"profile": profile, "already": already})
+
+
+@member_required
+@require_POST
+def unblock(request: MemberRequest, user_id: int) -> HttpResponse:
+    """Lift the viewer's own block of a member (idempotent; any active member id)."""
+    blocked = get_object_or_404(User, pk=user_id, is_active=True)
+    if services.unblock_member(blocker=request.user, blocked=blocked):
+        messages.success(request, f"You have unblocked {blocked.full_name}.")
+    else:
+        messages.info(request, f"{blocked.full_name} wasn't blocked.")
+    if request.POST.get("next") == "profile":
+        return redirect("members:detail", user_id=user_id)
+    return redirect("members:blocked")
+
+
+@member_required
+def blocked_members(request: MemberRequest) -> HttpResponse:
+    page = Paginator(blocks_made_by(request.user.pk), 50).get_page(request.GET.get("page"))
+    return render(request, "members/blocked.html", {"page": page, "nav": "me"})

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from django.db import IntegrityError, transaction
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from openhours.accounts.models import User
@@ -62,3 +66,86 @@ def test_the_database_refuses_a_self_block_or_a_duplicate(member: User, outsider
     Block.objects.create(blocker=member, blocked=outsider, created_at=now)
     with pytest.raises(IntegrityError), transaction.atomic():
         Block.objects.create(blocker=member, blocked=outsider, created_at=now)
+
+
+def _profile(user: User, **fields: object) -> None:
+    from openhours.members.services import ProfileDetails, update_profile
+
+    update_profile(user=user, details=ProfileDetails(full_name=user.full_name, **fields))  # type: ignore[arg-type]
+
+
+def test_a_profile_offers_a_block_button_that_explains_before_blocking(
+    member_client: Client, member: User, outsider: User
+) -> None:
+    _profile(outsider, job_title="Porter")
+    page = member_client.get(reverse("members:detail", args=[outsider.pk])).content.decode()
+    assert reverse("members:block", args=[outsider.pk]) in page
+
+    confirm = member_client.get(reverse("members:block", args=[outsider.pk]))
+    assert confirm.status_code == 200
+    assert "won't suggest Otto Outsider" in html.unescape(confirm.content.decode())
+    assert not Block.objects.exists()
+
+    response = member_client.post(reverse("members:block", args=[outsider.pk]))
+    assert response["Location"] == reverse("members:detail", args=[outsider.pk])
+    assert blocked_either_way(member.pk) == {outsider.pk}
+    page = member_client.get(reverse("members:detail", args=[outsider.pk])).content.decode()
+    assert "You have blocked Otto Outsider" in page
+
+
+def test_my_own_profile_links_to_my_blocked_members_and_has_no_block_button(
+    member_client: Client, member: User
+) -> None:
+    _profile(member, job_title="QI lead", bio="Hello")
+    page = member_client.get(reverse("members:detail", args=[member.pk])).content.decode()
+    assert reverse("members:blocked") in page
+    assert reverse("members:block", args=[member.pk]) not in page
+
+
+def test_a_member_cannot_block_themselves_through_the_page(
+    member_client: Client, member: User
+) -> None:
+    _profile(member, job_title="QI lead")
+    response = member_client.post(reverse("members:block", args=[member.pk]))
+    assert response.status_code == 302
+    assert not Block.objects.exists()
+
+
+def test_blocked_members_lists_my_blocks_and_unblocks(
+    member_client: Client, member: User, outsider: User
+) -> None:
+    block_member(blocker=member, blocked=outsider)
+    page = member_client.get(reverse("members:blocked")).content.decode()
+    assert "Otto Outsider" in page
+
+    response = member_client.post(reverse("members:unblock", args=[outsider.pk]))
+    assert response["Location"] == reverse("members:blocked")
+    assert blocked_either_way(member.pk) == set()
+    again = member_client.post(reverse("members:unblock", args=[outsider.pk]), follow=True)
+    text = html.unescape(again.content.decode())
+    assert "Otto Outsider wasn't blocked" in text
+    assert "You haven't blocked anyone" in text
+
+
+def test_unblocking_is_post_only_and_unknown_members_are_not_found(
+    member_client: Client, outsider: User
+) -> None:
+    assert member_client.get(reverse("members:unblock", args=[outsider.pk])).status_code == 405
+    assert member_client.post(reverse("members:unblock", args=[999999])).status_code == 404
+    assert member_client.get(reverse("members:block", args=[999999])).status_code == 404
+
+
+def test_a_hidden_profile_cannot_be_blocked_by_someone_who_cannot_see_it(
+    member_client: Client, outsider: User
+) -> None:
+    _profile(outsider, visibility="hidden")
+    assert member_client.post(reverse("members:block", args=[outsider.pk])).status_code == 404
+    assert not Block.objects.exists()
+
+
+def test_blocking_pages_need_a_signed_in_member(client: Client, outsider: User) -> None:
+    response = client.get(reverse("members:blocked"))
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+    assert client.post(reverse("members:block", args=[outsider.pk])).status_code == 302
+    assert not Block.objects.exists()
