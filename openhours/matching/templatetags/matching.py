@@ -1,0 +1,45 @@
+"""Matching blocks that pages owned by lower apps show: ``{% load matching %}``.
+
+The request page (``posts/detail.html``) shows ``{% people_who_could_help post %}`` and
+the home page (``core/home.html``) ``{% requests_you_could_help_with %}``. As with thanks
+on profiles (docs/architecture.md), ``posts`` and ``core`` never import matching; the
+permission check is made here, not in their templates: only the requester and
+coordinators get the helpers of an open request, everyone else gets nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from openhours.posts.models import Post
+
+from ..views import HELPERS_ON_REQUEST, REQUESTS_ON_HOME, helper_rows, may_see_helpers, request_rows
+
+register = template.Library()
+
+
+@register.inclusion_tag("matching/_people_who_could_help.html", takes_context=True)
+def people_who_could_help(context: template.Context, post: Post) -> dict[str, Any]:
+    request = context.get("request")
+    viewer = getattr(request, "user", None)
+    if viewer is None or not may_see_helpers(post, viewer):
+        return {"show": False}
+    return {
+        "show": True,
+        "post": post,
+        "rows": helper_rows(post, viewer=viewer, limit=HELPERS_ON_REQUEST),
+        "is_requester": post.author_id == viewer.pk,
+        "csrf_token": context.get("csrf_token"),
+        "here": request.get_full_path() if request else "",
+    }
+
+
+@register.inclusion_tag("matching/_requests_you_could_help_with.html", takes_context=True)
+def requests_you_could_help_with(context: template.Context) -> dict[str, Any]:
+    request = context.get("request")
+    viewer = getattr(request, "user", None)
+    if viewer is None or not getattr(viewer, "is_authenticated", False):
+        return {"show": False}
+    return {"show": True, "matches": request_rows(viewer, limit=REQUESTS_ON_HOME)}
