@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
 import pytest
 from django.core import mail
 
@@ -16,6 +20,8 @@ from openhours.posts.models import Kind, Post
 from openhours.posts.services import close_post
 
 pytestmark = pytest.mark.django_db
+
+CaptureCallbacks = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]
 
 
 @pytest.fixture
@@ -61,9 +67,12 @@ def test_inviting_twice_asks_once(
 
 
 def test_an_invitation_emails_a_member_who_wants_email_straight_away(
-    request_post: Post, member: User, helper: User, django_capture_on_commit_callbacks: object
+    request_post: Post,
+    member: User,
+    helper: User,
+    django_capture_on_commit_callbacks: CaptureCallbacks,
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         invite_to_request(post=request_post, member=helper, inviter=member)
     assert [m.to for m in mail.outbox] == [[helper.email]]
 
