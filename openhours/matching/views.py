@@ -25,7 +25,7 @@ from openhours.accounts.models import User
 from openhours.accounts.permissions import coordinator_required, member_required
 from openhours.core.errors import DomainError
 from openhours.core.http import MemberRequest
-from openhours.members.models import Visibility
+from openhours.members.models import Profile, Visibility
 from openhours.posts.models import Kind, Post, Status
 from openhours.posts.selectors import get_post_for_viewer
 
@@ -81,7 +81,13 @@ def helper_rows(
     matches = helpers_for_request(post, limit=limit * 2, exclude=exclude)
     prefetch_related_objects([m.member for m in matches], "profile", "profile__organisations")
     if not viewer.is_coordinator:
-        matches = [m for m in matches if _visible(m.member)]
+        # Read from the database, not the members' cached profiles, which may be stale.
+        hidden = set(
+            Profile.objects.filter(
+                user_id__in=[m.member.pk for m in matches], visibility=Visibility.HIDDEN
+            ).values_list("user_id", flat=True)
+        )
+        matches = [m for m in matches if m.member.pk not in hidden]
     matches = matches[:limit]
     invited = set(
         Suggestion.objects.filter(
@@ -89,11 +95,6 @@ def helper_rows(
         ).values_list("member_id", flat=True)
     )
     return [HelperRow(match=m, invited=m.member.pk in invited) for m in matches]
-
-
-def _visible(member: User) -> bool:
-    profile = getattr(member, "profile", None)
-    return profile is None or profile.visibility == Visibility.MEMBERS
 
 
 def request_rows(member: User, *, limit: int) -> list[RequestMatch]:
