@@ -16,10 +16,12 @@ from openhours.posts.models import Post
 class MemberDocument(models.Model):
     """Everything matching knows about what a member can help with, as one text.
 
-    `text` holds the member's own words by source (skills, job title, "I can help with",
-    bio, offers, topics of exchanges given), already normalised; `embedding` is the
-    sentence embedding of the same text when semantic matching is on, stored as float16
-    bytes so a restart need not embed 100,000 profiles again.
+    `fields` holds the member's own words by source (`skills`: skills, job title and
+    profession; `about`: "I can help with" and bio; `offers`: their offers and the titles
+    of exchanges they have given). `embedding` is the sentence embedding matching ranks by
+    when semantic matching is on (the normalised mean of the embeddings of each source
+    item), stored as float16 bytes so a restart need not embed 100,000 profiles again.
+    `digest` says which text and model it was made from.
     """
 
     member = models.OneToOneField(
@@ -28,8 +30,8 @@ class MemberDocument(models.Model):
         primary_key=True,
         related_name="matching_document",
     )
-    text = models.TextField(blank=True)
-    digest = models.CharField(max_length=64, help_text="Hash of the text the embedding is of.")
+    fields = models.JSONField(default=dict)
+    digest = models.CharField(max_length=64, help_text="Hash of the fields and the model.")
     embedding = models.BinaryField(null=True, blank=True)
     updated_at = models.DateTimeField(db_index=True)
 
@@ -38,12 +40,12 @@ class MemberDocument(models.Model):
 
 
 class RequestDocument(models.Model):
-    """The text of one open request as matching ranks it against members."""
+    """The words of one open request (`title`, `body`) as matching ranks it."""
 
     post = models.OneToOneField(
         Post, on_delete=models.CASCADE, primary_key=True, related_name="matching_document"
     )
-    text = models.TextField(blank=True)
+    fields = models.JSONField(default=dict)
     digest = models.CharField(max_length=64)
     embedding = models.BinaryField(null=True, blank=True)
     updated_at = models.DateTimeField(db_index=True)

@@ -20,8 +20,8 @@ class Migration(migrations.Migration):
             name='MemberDocument',
             fields=[
                 ('member', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='matching_document', serialize=False, to=settings.AUTH_USER_MODEL)),
-                ('text', models.TextField(blank=True)),
-                ('digest', models.CharField(help_text='Hash of the text the embedding is of.', max_length=64)),
+                ('fields', models.JSONField(default=dict)),
+                ('digest', models.CharField(help_text='Hash of the fields and the model.', max_length=64)),
                 ('embedding', models.BinaryField(blank=True, null=True)),
                 ('updated_at', models.DateTimeField(db_index=True)),
             ],
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
             name='RequestDocument',
             fields=[
                 ('post', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='matching_document', serialize=False, to='posts.post')),
-                ('text', models.TextField(blank=True)),
+                ('fields', models.JSONField(default=dict)),
                 ('digest', models.CharField(max_length=64)),
                 ('embedding', models.BinaryField(blank=True, null=True)),
                 ('updated_at', models.DateTimeField(db_index=True)),

@@ -1,0 +1,243 @@
+"""A BM25F ranker held in memory, with documents added and replaced one at a time.
+
+Each document is a few named fields (a member's skills, what they say about themselves,
+their offers; a request's title and body). A term's weight in a document is its count in
+each field, normalised by that field's length and multiplied by the field's weight, then
+saturated (tf / (k1 + tf)) and multiplied by the term's inverse document frequency at
+query time: BM25F as Robertson and Zaragoza describe it.
+
+The bulk of the documents sit in one sparse matrix (documents × terms, stored by column so
+a query reads only its own terms' columns). A document added or replaced after the build
+goes into a small second matrix and its old row is masked out, so a profile edited a
+moment ago is ranked on its new words straight away; `compact()` folds the changes back in.
+Document frequencies follow every change exactly; the field-length averages are those of
+the last build, which moves little between builds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from openhours.matching.ranking.text import term_counts
+
+Key = Hashable
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    weight: float
+    b: float = 0.75
+
+
+@dataclass
+class _Part:
+    """One matrix of documents: their keys and their saturated term weights."""
+
+    keys: list[Key]
+    matrix: sparse.csc_matrix  # documents × terms
+    alive: np.ndarray  # bool per document: False once replaced or removed
+
+
+class LexicalIndex:
+    """BM25F over documents given as `{field: text}`, keyed by anything hashable."""
+
+    def __init__(self, fields: Mapping[str, FieldSpec], *, k1: float = 1.2) -> None:
+        self.fields = dict(fields)
+        self.k1 = k1
+        self.vocabulary: dict[str, int] = {}
+        self.document_frequency = np.zeros(0, dtype=np.int64)
+        self.average_length = dict.fromkeys(self.fields, 1.0)
+        self._base = _Part([], sparse.csc_matrix((0, 0), dtype=np.float32), np.zeros(0, bool))
+        self._delta_rows: dict[Key, dict[int, float]] = {}
+        self._delta: _Part | None = None
+        self._where: dict[Key, int] = {}  # key -> row in the base part
+        self._terms_of: dict[Key, list[int]] = {}
+
+    # -- building ---------------------------------------------------------------------
+
+    def build(self, documents: Iterable[tuple[Key, Mapping[str, str]]]) -> None:
+        """Replace everything with `documents`."""
+        counted: list[tuple[Key, dict[str, Counter[str]]]] = [
+            (key, {name: term_counts(fields.get(name, "")) for name in self.fields})
+            for key, fields in documents
+        ]
+        self.vocabulary = {}
+        totals = dict.fromkeys(self.fields, 0)
+        for _, by_field in counted:
+            for name, counts in by_field.items():
+                totals[name] += sum(counts.values())
+                for term in counts:
+                    self.vocabulary.setdefault(term, len(self.vocabulary))
+        n = max(len(counted), 1)
+        self.average_length = {name: max(totals[name] / n, 1.0) for name in self.fields}
+        rows: list[int] = []
+        cols: list[int] = []
+        values: list[float] = []
+        self._terms_of = {}
+        self._where = {}
+        keys: list[Key] = []
+        for row, (key, by_field) in enumerate(counted):
+            weights = self._weights(by_field)
+            keys.append(key)
+            self._where[key] = row
+            self._terms_of[key] = list(weights)
+            rows.extend([row] * len(weights))
+            cols.extend(weights.keys())
+            values.extend(weights.values())
+        shape = (len(keys), len(self.vocabulary))
+        matrix = sparse.csc_matrix(
+            (np.asarray(values, np.float32), (np.asarray(rows), np.asarray(cols))), shape=shape
+        )
+        self.document_frequency = np.asarray(
+            (matrix > 0).sum(axis=0), dtype=np.int64
+        ).reshape(-1)
+        self._base = _Part(keys, matrix, np.ones(len(keys), dtype=bool))
+        self._delta_rows = {}
+        self._delta = None
+
+    def _weights(self, by_field: Mapping[str, Counter[str]]) -> dict[int, float]:
+        """Saturated BM25F weight of each term of one document, by term id."""
+        pseudo: dict[int, float] = {}
+        for name, counts in by_field.items():
+            if not counts:
+                continue
+            spec = self.fields[name]
+            length = sum(counts.values())
+            norm = 1 - spec.b + spec.b * length / self.average_length[name]
+            for term, count in counts.items():
+                term_id = self.vocabulary.get(term)
+                if term_id is None:
+                    term_id = self.vocabulary[term] = len(self.vocabulary)
+                pseudo[term_id] = pseudo.get(term_id, 0.0) + spec.weight * count / norm
+        return {term_id: tf / (self.k1 + tf) for term_id, tf in pseudo.items()}
+
+    # -- changing one document ----------------------------------------------------------
+
+    def upsert(self, key: Key, fields: Mapping[str, str]) -> None:
+        """Add a document, or replace the one with this key."""
+        self.remove(key)
+        weights = self._weights({name: term_counts(fields.get(name, "")) for name in self.fields})
+        if len(self.vocabulary) > len(self.document_frequency):
+            grown = np.zeros(len(self.vocabulary), dtype=np.int64)
+            grown[: len(self.document_frequency)] = self.document_frequency
+            self.document_frequency = grown
+        for term_id in weights:
+            self.document_frequency[term_id] += 1
+        self._terms_of[key] = list(weights)
+        self._delta_rows[key] = weights
+        self._delta = None
+
+    def remove(self, key: Key) -> None:
+        old_terms = self._terms_of.pop(key, None)
+        if old_terms is None:
+            return
+        for term_id in old_terms:
+            self.document_frequency[term_id] -= 1
+        row = self._where.pop(key, None)
+        if row is not None:
+            self._base.alive[row] = False
+        self._delta_rows.pop(key, None)
+        self._delta = None
+
+    @property
+    def pending_changes(self) -> int:
+        return len(self._delta_rows) + int((~self._base.alive).sum())
+
+    def __len__(self) -> int:
+        return len(self._terms_of)
+
+    def __contains__(self, key: Key) -> bool:
+        return key in self._terms_of
+
+    def _delta_part(self) -> _Part | None:
+        if self._delta is None and self._delta_rows:
+            keys = list(self._delta_rows)
+            rows, cols, values = [], [], []
+            for row, key in enumerate(keys):
+                for term_id, value in self._delta_rows[key].items():
+                    rows.append(row)
+                    cols.append(term_id)
+                    values.append(value)
+            matrix = sparse.csc_matrix(
+                (np.asarray(values, np.float32), (np.asarray(rows), np.asarray(cols))),
+                shape=(len(keys), len(self.vocabulary)),
+            )
+            self._delta = _Part(keys, matrix, np.ones(len(keys), dtype=bool))
+        return self._delta
+
+    # -- ranking ------------------------------------------------------------------------
+
+    def query_weights(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Term ids of the query that the index knows, and each one's idf × count weight."""
+        counts = term_counts(text)
+        ids = [self.vocabulary[t] for t in counts if t in self.vocabulary]
+        if not ids:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        term_ids = np.asarray(ids, dtype=np.int64)
+        n = max(len(self), 1)
+        df = self.document_frequency[term_ids].astype(np.float64)
+        idf = np.log1p((n - df + 0.5) / (df + 0.5))
+        repeat = np.asarray([1 + math.log(counts[t]) for t in counts if t in self.vocabulary])
+        return term_ids, (idf * repeat).astype(np.float32)
+
+    def score(self, text: str) -> tuple[list[Key], np.ndarray]:
+        """Every live document's score for `text`: keys and a matching array of floats.
+
+        Documents that share no term with the query score 0.
+        """
+        term_ids, weights = self.query_weights(text)
+        keys: list[Key] = []
+        scores: list[np.ndarray] = []
+        for part in (self._base, self._delta_part()):
+            if part is None or not part.keys:
+                continue
+            in_part = term_ids < part.matrix.shape[1]
+            known = term_ids[in_part]
+            part_scores = (
+                part.matrix[:, known] @ weights[in_part]
+                if len(known)
+                else np.zeros(len(part.keys), dtype=np.float32)
+            )
+            part_scores = np.where(part.alive, part_scores, -np.inf)
+            keys.extend(part.keys)
+            scores.append(np.asarray(part_scores).reshape(-1))
+        if not scores:
+            return [], np.zeros(0, dtype=np.float32)
+        return keys, np.concatenate(scores)
+
+    def top(self, text: str, k: int, *, exclude: Sequence[Key] = ()) -> list[tuple[Key, float]]:
+        """The `k` best-scoring documents with a score above 0."""
+        keys, scores = self.score(text)
+        return top_k(keys, scores, k, exclude=exclude)
+
+
+def top_k(
+    keys: Sequence[Key], scores: np.ndarray, k: int, *, exclude: Sequence[Key] = ()
+) -> list[tuple[Key, float]]:
+    """The `k` highest positive scores, best first, skipping excluded keys."""
+    if not len(keys) or k <= 0:
+        return []
+    excluded = set(exclude)
+    want = min(len(keys), k + len(excluded))
+    if want < len(keys):
+        candidates = np.argpartition(-scores, want - 1)[:want]
+    else:
+        candidates = np.arange(len(keys))
+    candidates = candidates[np.argsort(-scores[candidates], kind="stable")]
+    found: list[tuple[Key, float]] = []
+    for i in candidates:
+        score = float(scores[i])
+        if score <= 0 or not math.isfinite(score):
+            break
+        if keys[i] in excluded:
+            continue
+        found.append((keys[i], score))
+        if len(found) == k:
+            break
+    return found
