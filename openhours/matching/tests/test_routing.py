@@ -20,6 +20,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from openhours.accounts.models import Approval, Role, User
+from openhours.core.testing import needs_postgresql, run_together
 from openhours.exchanges.models import Exchange
 from openhours.exchanges.services import cancel_exchange, respond_to_post
 from openhours.factories import UserFactory, make_post
@@ -369,3 +370,27 @@ def test_a_pass_routes_at_most_its_batch_and_the_next_pass_the_rest(
     assert route_requests(batch=2).routed == 2
     assert route_requests(batch=2).routed == 1
     assert all(stage(p) == RoutingStage.ALERTED for p in posts)
+
+
+def _needs_postgresql(test: Any) -> Any:
+    for mark in reversed(needs_postgresql):
+        test = mark(test)
+    return test
+
+
+@_needs_postgresql
+@override_settings(OPENHOURS_MATCHING_ALERTS_PER_WEEK=1, OPENHOURS_MATCHING_ALERTS_PER_REQUEST=2)
+def test_passes_running_at_once_alert_each_request_once_and_keep_the_cap(
+    ranked: Ranking, helpers: list[User], member: User
+) -> None:
+    posts = [make_post(member, title=f"Request {i}") for i in range(4)]
+    ranked.order = helpers
+
+    errors = run_together([route_requests for _ in range(4)])
+
+    assert errors == []
+    assert RequestRouting.objects.filter(stage=RoutingStage.ALERTED).count() == 4
+    per_member = [s.member_id for s in Suggestion.objects.all()]
+    assert len(per_member) == 8 and len(set(per_member)) == 8  # nobody past the cap of one
+    assert all(len(alerted(p)) == 2 for p in posts)
+    assert Notification.objects.filter(verb="matching.alert").count() == 8
