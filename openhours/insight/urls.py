@@ -1,5 +1,11 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "insight"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("export/<slug:key>.csv", views.export_csv, name="export"),
+    path("naming/", views.naming, name="naming"),
+]

@@ -1,0 +1,222 @@
+"""System insight: aggregate tables, refreshed from the other apps' tables, read by the dashboard.
+
+``insight`` reads exchanges, posts, members, organisations and the ledger, and writes only
+these tables. The dashboard never scans raw tables per request: it reads the fact tables and
+the monthly aggregates built from them by ``manage.py refresh_insight`` (see
+``services/refresh.py`` and docs/insight.md). Fact tables hold plain integer keys rather
+than foreign keys, so a refresh can bulk-write them without locking or checking other
+apps' rows, and a member's erasure never waits on insight. ``0`` means "not known" in an
+integer dimension and ``""`` in a text one.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class MemberFact(models.Model):
+    """One approved, active member as the dashboard sees them now.
+
+    Organisation: the member's first organisation by id (docs/insight.md); kind and place
+    are that organisation's. Counters and dates are over confirmed exchanges.
+    """
+
+    user_id = models.IntegerField(primary_key=True)
+    organisation_id = models.IntegerField(default=0)
+    org_kind = models.CharField(max_length=20, blank=True)
+    place_id = models.IntegerField(default=0)
+    profession_id = models.IntegerField(default=0)
+    balance = models.IntegerField(default=0, help_text="Minutes, from the ledger account.")
+    given_count = models.IntegerField(default=0)
+    received_count = models.IntegerField(default=0)
+    minutes_given = models.IntegerField(default=0)
+    minutes_received = models.IntegerField(default=0)
+    last_active_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["org_kind", "place_id"], name="insight_member_kind_place")]
+
+    def __str__(self) -> str:
+        return f"member {self.user_id}"
+
+
+class ExchangeFact(models.Model):
+    """One confirmed exchange, denormalised with both parties' dimensions."""
+
+    exchange_id = models.IntegerField(primary_key=True)
+    confirmed_at = models.DateTimeField()
+    month = models.DateField(help_text="First day of the UTC month of confirmation.")
+    minutes = models.IntegerField()
+    post_id = models.IntegerField(default=0)
+    giver_id = models.IntegerField()
+    receiver_id = models.IntegerField()
+    giver_org = models.IntegerField(default=0)
+    receiver_org = models.IntegerField(default=0)
+    giver_kind = models.CharField(max_length=20, blank=True)
+    receiver_kind = models.CharField(max_length=20, blank=True)
+    giver_place = models.IntegerField(default=0)
+    receiver_place = models.IntegerField(default=0)
+    giver_profession = models.IntegerField(default=0)
+    receiver_profession = models.IntegerField(default=0)
+    crosses_org = models.BooleanField(default=False)
+    crosses_profession = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["month"], name="insight_fact_month"),
+            models.Index(fields=["giver_id"], name="insight_fact_giver"),
+            models.Index(fields=["receiver_id"], name="insight_fact_receiver"),
+        ]
+
+    def __str__(self) -> str:
+        return f"exchange {self.exchange_id}"
+
+
+class OrgFlow(models.Model):
+    """Confirmed exchanges in one month from one organisation's members to another's."""
+
+    month = models.DateField()
+    giver_org = models.IntegerField()
+    receiver_org = models.IntegerField()
+    giver_kind = models.CharField(max_length=20, blank=True)
+    receiver_kind = models.CharField(max_length=20, blank=True)
+    giver_place = models.IntegerField()
+    receiver_place = models.IntegerField()
+    exchanges = models.IntegerField()
+    minutes = models.IntegerField()
+    cross_org = models.IntegerField(help_text="Exchanges that cross an organisation boundary.")
+    cross_profession = models.IntegerField()
+    givers = models.IntegerField(help_text="Distinct givers in this month's cell.")
+    receivers = models.IntegerField(help_text="Distinct receivers in this month's cell.")
+
+    class Meta:
+        indexes = [models.Index(fields=["month"], name="insight_orgflow_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.giver_org}→{self.receiver_org}"
+
+
+class ProfessionFlow(models.Model):
+    """Confirmed exchanges in one month between professions, by both sides' kind and place."""
+
+    month = models.DateField()
+    giver_profession = models.IntegerField()
+    receiver_profession = models.IntegerField()
+    giver_kind = models.CharField(max_length=20, blank=True)
+    receiver_kind = models.CharField(max_length=20, blank=True)
+    giver_place = models.IntegerField()
+    receiver_place = models.IntegerField()
+    exchanges = models.IntegerField()
+    minutes = models.IntegerField()
+    givers = models.IntegerField()
+    receivers = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month"], name="insight_profflow_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.giver_profession}→{self.receiver_profession}"
+
+
+class RequestFact(models.Model):
+    """One offer or request post: when it was answered and whether it was fulfilled."""
+
+    post_id = models.IntegerField(primary_key=True)
+    author_id = models.IntegerField()
+    kind = models.CharField(max_length=8)
+    created_at = models.DateTimeField()
+    status = models.CharField(max_length=8)
+    org_kind = models.CharField(max_length=20, blank=True, help_text="The author's.")
+    place_id = models.IntegerField(default=0, help_text="The post's place, else the author's.")
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    response_minutes = models.IntegerField(null=True, blank=True)
+    fulfilled = models.BooleanField(default=False)
+    month = models.DateField(help_text="First day of the UTC month of creation.")
+    skills = models.JSONField(default=list, help_text="Skill ids.")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "created_at"], name="insight_request_kind_created"),
+            models.Index(fields=["status", "kind"], name="insight_request_status_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"post {self.post_id}"
+
+
+class SkillMonth(models.Model):
+    """How many offers and requests named a skill, by month, author's kind and place."""
+
+    month = models.DateField()
+    skill_id = models.IntegerField()
+    kind = models.CharField(max_length=8)
+    org_kind = models.CharField(max_length=20, blank=True)
+    place_id = models.IntegerField()
+    posts = models.IntegerField()
+    people = models.IntegerField(help_text="Distinct authors.")
+
+    class Meta:
+        indexes = [models.Index(fields=["month"], name="insight_skillmonth_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month} skill {self.skill_id} {self.kind}"
+
+
+class SpannerScore(models.Model):
+    """A member's betweenness on the exchange network (see docs/insight.md)."""
+
+    user_id = models.IntegerField(primary_key=True)
+    betweenness = models.FloatField()
+    organisations_reached = models.IntegerField(help_text="Other organisations exchanged with.")
+
+    def __str__(self) -> str:
+        return f"member {self.user_id}: {self.betweenness:.4f}"
+
+
+class RefreshState(models.Model):
+    """The refresh's watermark and what the last run did; one row."""
+
+    exchanges_seen_until = models.DateTimeField(null=True, blank=True)
+    posts_seen_until = models.DateTimeField(null=True, blank=True)
+    last_post_id = models.IntegerField(default=0)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_rebuild_at = models.DateTimeField(null=True, blank=True)
+    last_duration_ms = models.IntegerField(default=0)
+    spanners_at = models.DateTimeField(null=True, blank=True)
+    spanners_exact = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"refreshed {self.last_run_at}"
+
+
+class UnitCost(models.Model):
+    """The notional hourly cost of a practitioner role group (Profession.cost_group).
+
+    Seeded from PSSRU Unit Costs of Health and Social Care 2024 (Open Government Licence
+    v3.0) by migration 0002; coordinators with admin access may edit it.
+    """
+
+    role_group = models.CharField(max_length=100, unique=True)
+    pence_per_hour = models.PositiveIntegerField(null=True, blank=True)
+    is_proxy = models.BooleanField(default=False)
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["role_group"]
+
+    def __str__(self) -> str:
+        return self.role_group
+
+
+class NamingPreference(models.Model):
+    """A member's choice not to be named as a boundary spanner on coordinators' dashboard."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="insight_naming"
+    )
+    may_be_named = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {'named' if self.may_be_named else 'not named'}"

@@ -1,0 +1,126 @@
+"""Network measures on the exchange graph: betweenness (Brandes) and Krackhardt's E-I index.
+
+Pure functions over plain Python data, so tests can check them on hand-made networks.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
+
+import numpy as np
+from scipy import sparse
+
+Node = TypeVar("Node", bound=Hashable)
+Group = TypeVar("Group", int, str)
+
+
+def betweenness(
+    edges: Iterable[tuple[Node, Node]],
+    *,
+    exact_up_to: int = 3000,
+    samples: int = 64,
+    seed: int = 0,
+) -> tuple[dict[Node, float], bool]:
+    """Normalised betweenness centrality of an undirected, unweighted graph.
+
+    Brandes' algorithm, level by level: each breadth-first search from a source is a few
+    sparse matrix-vector products, so a source costs milliseconds even at a million edges.
+    Exact (every node a source) up to ``exact_up_to`` nodes; beyond that, ``samples``
+    sources chosen with a fixed seed and the sum scaled by n / samples (Brandes and
+    Pich 2007). Scores are divided by (n-1)(n-2)/2, so 1.0 is a star's centre. Returns the
+    scores and whether they are exact.
+    """
+    index: dict[Node, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for a, b in edges:
+        if a == b:
+            continue
+        i = index.setdefault(a, len(index))
+        j = index.setdefault(b, len(index))
+        rows += [i, j]
+        cols += [j, i]
+    n = len(index)
+    if n < 3:
+        return dict.fromkeys(index, 0.0), True
+    matrix = sparse.csr_matrix((np.ones(len(rows)), (np.array(rows), np.array(cols))), shape=(n, n))
+    matrix.data[:] = 1.0  # duplicate edges collapse to one
+    exact = n <= exact_up_to
+    sources = range(n) if exact else random.Random(seed).sample(range(n), min(samples, n))
+    scores = np.zeros(n)
+    for source in sources:
+        scores += _dependencies(matrix, source)
+    if not exact:
+        scores *= n / len(sources)
+    scores /= 2  # every path was counted from both ends
+    scores /= (n - 1) * (n - 2) / 2
+    nodes = list(index)
+    return {nodes[i]: float(scores[i]) for i in range(n)}, exact
+
+
+def _dependencies(matrix: sparse.csr_matrix, source: int) -> np.ndarray:
+    n = matrix.shape[0]
+    sigma = np.zeros(n)
+    sigma[source] = 1.0
+    seen = np.zeros(n, dtype=bool)
+    seen[source] = True
+    frontier = np.zeros(n, dtype=bool)
+    frontier[source] = True
+    levels = [frontier]
+    while True:
+        reach = matrix @ np.where(frontier, sigma, 0.0)
+        frontier = (reach > 0) & ~seen
+        if not frontier.any():
+            break
+        sigma[frontier] = reach[frontier]
+        seen |= frontier
+        levels.append(frontier)
+    delta = np.zeros(n)
+    for depth in range(len(levels) - 1, 0, -1):
+        below = levels[depth]
+        coefficient = np.where(below, (1.0 + delta) / np.where(below, sigma, 1.0), 0.0)
+        back = matrix @ coefficient
+        above = levels[depth - 1]
+        delta[above] += sigma[above] * back[above]
+    delta[source] = 0.0
+    return delta
+
+
+@dataclass(frozen=True)
+class EIScore:
+    group: int | str
+    external: int
+    internal: int
+
+    @property
+    def ties(self) -> int:
+        return self.external + self.internal
+
+    @property
+    def index(self) -> float | None:
+        """(E - I) / (E + I): -1 when every tie stays inside, +1 when every tie crosses."""
+        return (self.external - self.internal) / self.ties if self.ties else None
+
+
+def ei_index(flows: Mapping[tuple[Group, Group], int], *, unknown: Group) -> dict[Group, EIScore]:
+    """Krackhardt's E-I index per group from exchange counts between groups.
+
+    ``flows[(a, b)]`` is the number of exchanges from a member of ``a`` to a member of
+    ``b``. An exchange inside ``a`` is internal to ``a``; one from ``a`` to ``b`` is
+    external to both. Exchanges with a party in the ``unknown`` group are left out.
+    """
+    external: dict[Group, int] = {}
+    internal: dict[Group, int] = {}
+    for (a, b), count in flows.items():
+        if a == unknown or b == unknown or not count:
+            continue
+        if a == b:
+            internal[a] = internal.get(a, 0) + count
+        else:
+            external[a] = external.get(a, 0) + count
+            external[b] = external.get(b, 0) + count
+    groups = set(external) | set(internal)
+    return {g: EIScore(g, external.get(g, 0), internal.get(g, 0)) for g in groups}

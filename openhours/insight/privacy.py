@@ -1,0 +1,131 @@
+"""Small-number suppression for viewers who are not coordinators (docs/insight.md, "Privacy").
+
+A figure that rests on fewer than ``MIN_PEOPLE`` people is shown as "fewer than 5". Where
+figures add up to a shown total (a bar chart and its total, a matrix and its row and column
+totals), suppressing one figure alone would let anyone recover it by subtraction, so more
+figures are suppressed until every such sum has none or at least two hidden parts
+(complementary suppression, the usual rule for published statistics).
+
+People are rarely known exactly for a sum over months: see ``people_lower_bound``. A lower
+bound is safe: when in doubt, a figure is hidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+MIN_PEOPLE = 5
+SUPPRESSED_TEXT = "fewer than 5"
+
+
+@dataclass
+class Cell:
+    """A figure and the number of people it rests on."""
+
+    value: float
+    people: int
+    suppressed: bool = False
+
+    @property
+    def shown(self) -> float | None:
+        return None if self.suppressed else self.value
+
+
+@dataclass(frozen=True)
+class Part:
+    """One month's cell of an aggregate: its groups and distinct givers and receivers."""
+
+    giver_group: Hashable
+    receiver_group: Hashable
+    givers: int
+    receivers: int
+
+
+def people_lower_bound(parts: Iterable[Part]) -> int:
+    """At least how many different people a sum of aggregate cells rests on.
+
+    Every member belongs to exactly one group (organisation, or profession with kind and
+    place), so givers in different groups are different people: the givers number at least
+    the sum, over giver groups, of the largest count of that group's givers in any one cell.
+    Likewise receivers. When no group appears on both sides, givers and receivers are
+    different people too and the two bounds add up.
+    """
+    givers: dict[Hashable, int] = {}
+    receivers: dict[Hashable, int] = {}
+    for part in parts:
+        givers[part.giver_group] = max(givers.get(part.giver_group, 0), part.givers)
+        receivers[part.receiver_group] = max(receivers.get(part.receiver_group, 0), part.receivers)
+    g, r = sum(givers.values()), sum(receivers.values())
+    if not (set(givers) & set(receivers)):
+        return g + r
+    return max(g, r)
+
+
+def primary(cells: Iterable[Cell], *, apply: bool) -> None:
+    if not apply:
+        return
+    for cell in cells:
+        if cell.value and cell.people < MIN_PEOPLE:
+            cell.suppressed = True
+
+
+def protect_sums(relations: Sequence[Sequence[Cell]], *, apply: bool) -> None:
+    """Complementary suppression: no sum may have exactly one hidden part.
+
+    Each relation is the parts of a sum followed by the sum itself. While some relation
+    has exactly one hidden member, hide its smallest other non-zero part (the sum itself
+    only when no part is left).
+    """
+    if not apply:
+        return
+    changed = True
+    while changed:
+        changed = False
+        for relation in relations:
+            hidden = [c for c in relation if c.suppressed]
+            if len(hidden) != 1:
+                continue
+            parts = [c for c in relation[:-1] if not c.suppressed and c.value]
+            if parts:
+                min(parts, key=lambda c: c.value).suppressed = True
+            elif not relation[-1].suppressed and relation[-1].value:
+                relation[-1].suppressed = True
+            else:
+                continue
+            changed = True
+
+
+def suppress_list(items: Sequence[Cell], total: Cell, *, apply: bool) -> None:
+    """A list of figures that sum to a shown total."""
+    primary([*items, total], apply=apply)
+    protect_sums([[*items, total]], apply=apply)
+
+
+def suppress_matrix(
+    cells: Mapping[tuple[Any, Any], Cell],
+    rows: Mapping[Any, Cell],
+    columns: Mapping[Any, Cell],
+    total: Cell,
+    *,
+    apply: bool,
+) -> None:
+    """A table of figures with row totals, column totals and a grand total."""
+    primary([*cells.values(), *rows.values(), *columns.values(), total], apply=apply)
+    relations: list[list[Cell]] = []
+    for r, row_total in rows.items():
+        relations.append([c for (a, _), c in cells.items() if a == r] + [row_total])
+    for k, column_total in columns.items():
+        relations.append([c for (_, b), c in cells.items() if b == k] + [column_total])
+    relations.append([*rows.values(), total])
+    relations.append([*columns.values(), total])
+    protect_sums(relations, apply=apply)
+
+
+def share_hidden(part_people: int, whole_people: int, *, apply: bool) -> bool:
+    """A share of people is hidden when the part or the rest is fewer than 5 people."""
+    if not apply or whole_people == 0:
+        return False
+    rest = whole_people - part_people
+    return 0 < part_people < MIN_PEOPLE or 0 < rest < MIN_PEOPLE

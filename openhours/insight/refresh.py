@@ -1,0 +1,640 @@
+"""Building the insight tables: a full rebuild, or an incremental refresh since the watermark.
+
+The one write path for ``insight``'s tables (``manage.py refresh_insight`` calls it). One
+transaction per run, so the dashboard sees either the old figures or the new ones.
+
+Incremental refresh, in order:
+
+1. **Members** are diffed in full: one grouped query gives every approved, active member's
+   organisation (the first by id), profession and ledger balance; rows whose values changed
+   are written. About a second at 100,000 members. A member whose organisation, kind,
+   place or profession changed has their facts re-derived below.
+2. **Exchanges** changed since the watermark (``updated_at``, minus an overlap for
+   transactions that committed late) are re-derived: deleted from ``ExchangeFact`` and,
+   if confirmed, inserted again by one ``INSERT … SELECT`` joining ``MemberFact``.
+3. **Monthly aggregates** (``OrgFlow``, ``ProfessionFlow``) are rebuilt for the months those
+   facts fall in, by group-bys over ``ExchangeFact``.
+4. **Members' counters** (given, received, last active) are recomputed for the parties of
+   those facts.
+5. **Posts** created, updated or closed since the watermark, or answered by a changed
+   exchange, are re-derived, and ``SkillMonth`` is rebuilt for their months.
+6. **Boundary spanners** (betweenness) are recomputed when facts changed and the last
+   computation is older than ``OPENHOURS_INSIGHT_SPANNERS_EVERY_MINUTES`` (default 60).
+
+``rebuild=True`` empties every table and does all of it from scratch. Running the refresh
+twice in a row changes nothing the second time; a test checks that an incremental refresh
+leaves exactly what a rebuild would.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, Max, Min, Q, Sum
+from django.utils import timezone
+
+from openhours.accounts.models import Approval, User
+from openhours.exchanges.models import Exchange, State
+from openhours.ledger.models import Account
+from openhours.organisations.models import Organisation
+from openhours.posts.models import Post
+
+from . import network
+from .models import (
+    ExchangeFact,
+    MemberFact,
+    OrgFlow,
+    ProfessionFlow,
+    RefreshState,
+    RequestFact,
+    SkillMonth,
+    SpannerScore,
+)
+
+# Transactions that stamped updated_at before the last run started but committed after it
+# are caught by looking back this far; re-deriving an exchange twice is harmless.
+OVERLAP = timedelta(minutes=10)
+CHUNK = 500
+# Betweenness is exact up to this many members in the network, else sampled (docs/insight.md).
+EXACT_BETWEENNESS_UP_TO = 3000
+SAMPLED_SOURCES = 64
+SPANNER_WINDOW_DAYS = 365
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_message: str) -> None:
+    return None
+
+
+@dataclass
+class RefreshResult:
+    rebuild: bool
+    members_changed: int = 0
+    exchanges_changed: int = 0
+    months_rebuilt: int = 0
+    posts_changed: int = 0
+    spanners: bool = False
+    seconds: float = 0.0
+    steps: dict[str, float] = field(default_factory=dict)
+
+
+def refresh(
+    *, rebuild: bool = False, now: datetime | None = None, progress: Progress = _quiet
+) -> RefreshResult:
+    """Bring the insight tables up to date (see the module docstring)."""
+    now = now or timezone.now()
+    started = time.perf_counter()
+    result = RefreshResult(rebuild=rebuild)
+
+    def step(name: str, began: float) -> None:
+        result.steps[name] = time.perf_counter() - began
+        progress(f"  {name}: {result.steps[name]:.2f}s")
+
+    with transaction.atomic():
+        state = RefreshState.objects.select_for_update().first()
+        if state is None:
+            state = RefreshState.objects.create()
+            state = RefreshState.objects.select_for_update().get(pk=state.pk)
+        full = rebuild or state.exchanges_seen_until is None
+        result.rebuild = full
+        since: datetime | None = None
+        if not full and state.exchanges_seen_until is not None:
+            since = state.exchanges_seen_until - OVERLAP
+
+        began = time.perf_counter()
+        moved_members = _refresh_members(full=full)
+        result.members_changed = len(moved_members)
+        step("members", began)
+
+        began = time.perf_counter()
+        if full:
+            months = _rebuild_facts()
+            touched_users: set[int] | None = None
+            exchange_posts: set[int] = set()
+        else:
+            assert since is not None
+            months, touched_users, exchange_posts, changed = _refresh_facts(since, moved_members)
+            result.exchanges_changed = changed
+        step("exchange facts", began)
+
+        began = time.perf_counter()
+        _rebuild_flows(None if full else months)
+        result.months_rebuilt = len(months)
+        step("monthly flows", began)
+
+        began = time.perf_counter()
+        if not full:
+            assert touched_users is not None
+            _refresh_counters(touched_users)
+        step("member counters", began)
+
+        began = time.perf_counter()
+        result.posts_changed = _refresh_posts(
+            since=since, state=state, exchange_posts=exchange_posts, moved=moved_members
+        )
+        step("posts and skills", began)
+
+        began = time.perf_counter()
+        every = timedelta(minutes=getattr(settings, "OPENHOURS_INSIGHT_SPANNERS_EVERY_MINUTES", 60))
+        due = state.spanners_at is None or now - state.spanners_at >= every
+        if full or (due and (result.exchanges_changed or result.members_changed)):
+            state.spanners_exact = _refresh_spanners(now)
+            state.spanners_at = now
+            result.spanners = True
+        step("boundary spanners", began)
+
+        state.exchanges_seen_until = now
+        state.posts_seen_until = now
+        state.last_run_at = now
+        if full:
+            state.last_rebuild_at = now
+        result.seconds = time.perf_counter() - started
+        state.last_duration_ms = int(result.seconds * 1000)
+        state.save()
+    return result
+
+
+# Members -----------------------------------------------------------------------------------
+
+MemberRow = tuple[int, str, int, int, int]  # organisation, kind, place, profession, balance
+
+
+def _current_members() -> dict[int, MemberRow]:
+    organisations = {
+        pk: (kind, place or 0)
+        for pk, kind, place in Organisation.objects.values_list("pk", "kind", "place_id")
+    }
+    balances = dict(Account.objects.filter(owner__isnull=False).values_list("owner_id", "balance"))
+    rows: dict[int, MemberRow] = {}
+    members = (
+        User.objects.filter(is_active=True, approval=Approval.APPROVED)
+        .values_list("pk", "profile__profession_id")
+        .annotate(first_org=Min("profile__organisations"))
+        .order_by()
+    )
+    for pk, profession, first_org in members:
+        kind, place = organisations.get(first_org, ("", 0)) if first_org else ("", 0)
+        rows[pk] = (first_org or 0, kind, place, profession or 0, int(balances.get(pk, 0)))
+    return rows
+
+
+def _refresh_members(*, full: bool) -> set[int]:
+    """Write members' dimensions and balances; return those whose dimensions changed."""
+    current = _current_members()
+    if full:
+        MemberFact.objects.all().delete()
+        given = _counters_from_exchanges("giver_id")
+        received = _counters_from_exchanges("receiver_id")
+        MemberFact.objects.bulk_create(
+            (_member(pk, row, given.get(pk), received.get(pk)) for pk, row in current.items()),
+            batch_size=2000,
+        )
+        return set()
+    stored = {
+        m[0]: m[1:]
+        for m in MemberFact.objects.values_list(
+            "user_id", "organisation_id", "org_kind", "place_id", "profession_id", "balance"
+        )
+    }
+    moved: set[int] = set()
+    new: list[MemberFact] = []
+    changed: list[MemberFact] = []
+    for pk, row in current.items():
+        old = stored.get(pk)
+        if old is None:
+            new.append(_member(pk, row, None, None))
+            moved.add(pk)
+        elif old != row:
+            if old[:4] != row[:4]:
+                moved.add(pk)
+            changed.append(
+                MemberFact(
+                    user_id=pk,
+                    organisation_id=row[0],
+                    org_kind=row[1],
+                    place_id=row[2],
+                    profession_id=row[3],
+                    balance=row[4],
+                )
+            )
+    gone = set(stored) - set(current)
+    if gone:
+        moved |= gone
+        for chunk in _chunks(sorted(gone)):
+            MemberFact.objects.filter(user_id__in=chunk).delete()
+    MemberFact.objects.bulk_create(new, batch_size=2000)
+    MemberFact.objects.bulk_update(
+        changed,
+        ["organisation_id", "org_kind", "place_id", "profession_id", "balance"],
+        batch_size=500,
+    )
+    # A new member may already have exchanges (approved after being recorded offline).
+    return moved
+
+
+Counter = tuple[int, int, datetime | None]
+
+
+def _member(pk: int, row: MemberRow, given: Counter | None, received: Counter | None) -> MemberFact:
+    g = given or (0, 0, None)
+    r = received or (0, 0, None)
+    last = max((d for d in (g[2], r[2]) if d is not None), default=None)
+    return MemberFact(
+        user_id=pk,
+        organisation_id=row[0],
+        org_kind=row[1],
+        place_id=row[2],
+        profession_id=row[3],
+        balance=row[4],
+        given_count=g[0],
+        minutes_given=g[1],
+        received_count=r[0],
+        minutes_received=r[1],
+        last_active_at=last,
+    )
+
+
+def _counters_from_exchanges(side: str) -> dict[int, Counter]:
+    rows = (
+        Exchange.objects.filter(state=State.CONFIRMED)
+        .values_list(side)
+        .annotate(n=Count("pk"), m=Sum("minutes"), last=Max("confirmed_at"))
+        .order_by()
+    )
+    return {pk: (n, m or 0, last) for pk, n, m, last in rows}
+
+
+def _refresh_counters(users: set[int]) -> None:
+    members = (
+        {m.user_id: m for m in MemberFact.objects.filter(user_id__in=users)}
+        if len(users) <= CHUNK
+        else {
+            m.user_id: m
+            for chunk in _chunks(sorted(users))
+            for m in MemberFact.objects.filter(user_id__in=chunk)
+        }
+    )
+    given: dict[int, Counter] = {}
+    received: dict[int, Counter] = {}
+    for chunk in _chunks(sorted(members)):
+        for side, into in (("giver_id", given), ("receiver_id", received)):
+            rows = (
+                ExchangeFact.objects.filter(**{f"{side}__in": chunk})
+                .values_list(side)
+                .annotate(n=Count("pk"), m=Sum("minutes"), last=Max("confirmed_at"))
+                .order_by()
+            )
+            into.update({pk: (n, m or 0, last) for pk, n, m, last in rows})
+    for pk, member in members.items():
+        fresh = _member(pk, (0, "", 0, 0, 0), given.get(pk), received.get(pk))
+        member.given_count = fresh.given_count
+        member.minutes_given = fresh.minutes_given
+        member.received_count = fresh.received_count
+        member.minutes_received = fresh.minutes_received
+        member.last_active_at = fresh.last_active_at
+    MemberFact.objects.bulk_update(
+        members.values(),
+        ["given_count", "minutes_given", "received_count", "minutes_received", "last_active_at"],
+        batch_size=500,
+    )
+
+
+# Exchange facts ----------------------------------------------------------------------------
+
+
+def _month_sql(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('month', {column} AT TIME ZONE 'UTC') AS date)"
+    return f"date({column}, 'start of month')"
+
+
+def _insert_facts(exchange_ids: Sequence[int] | None) -> None:
+    """Derive facts for these confirmed exchanges (all when None) in one statement each."""
+    fact = ExchangeFact._meta.db_table
+    member = MemberFact._meta.db_table
+    exchange = Exchange._meta.db_table
+    sql = f"""
+        INSERT INTO {fact} (exchange_id, confirmed_at, month, minutes, post_id, giver_id,
+            receiver_id, giver_org, receiver_org, giver_kind, receiver_kind, giver_place,
+            receiver_place, giver_profession, receiver_profession, crosses_org,
+            crosses_profession)
+        SELECT e.id, e.confirmed_at, {_month_sql("e.confirmed_at")}, e.minutes,
+            COALESCE(e.post_id, 0), e.giver_id, e.receiver_id,
+            COALESCE(g.organisation_id, 0), COALESCE(r.organisation_id, 0),
+            COALESCE(g.org_kind, ''), COALESCE(r.org_kind, ''),
+            COALESCE(g.place_id, 0), COALESCE(r.place_id, 0),
+            COALESCE(g.profession_id, 0), COALESCE(r.profession_id, 0),
+            CASE WHEN g.organisation_id > 0 AND r.organisation_id > 0
+                 AND g.organisation_id <> r.organisation_id THEN 1=1 ELSE 1=0 END,
+            CASE WHEN g.profession_id > 0 AND r.profession_id > 0
+                 AND g.profession_id <> r.profession_id THEN 1=1 ELSE 1=0 END
+        FROM {exchange} e
+        LEFT JOIN {member} g ON g.user_id = e.giver_id
+        LEFT JOIN {member} r ON r.user_id = e.receiver_id
+        WHERE e.state = %s"""  # noqa: S608 (table names from models; values are parameters)
+    with connection.cursor() as cursor:
+        if exchange_ids is None:
+            cursor.execute(sql, [State.CONFIRMED.value])
+            return
+        for chunk in _chunks(exchange_ids):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"{sql} AND e.id IN ({marks})", [State.CONFIRMED.value, *chunk])
+
+
+def _rebuild_facts() -> set[date]:
+    ExchangeFact.objects.all().delete()
+    _insert_facts(None)
+    return set(ExchangeFact.objects.values_list("month", flat=True).distinct())
+
+
+def _refresh_facts(
+    since: datetime, moved_members: set[int]
+) -> tuple[set[date], set[int], set[int], int]:
+    """Re-derive changed exchanges; return months, parties and posts touched, and a count."""
+    changed = set(
+        Exchange.objects.filter(updated_at__gte=since).values_list("pk", flat=True).order_by()
+    )
+    for chunk in _chunks(sorted(moved_members)):
+        changed.update(
+            ExchangeFact.objects.filter(
+                Q(giver_id__in=chunk) | Q(receiver_id__in=chunk)
+            ).values_list("exchange_id", flat=True)
+        )
+        # A member who just (re)appeared may have confirmed exchanges with no dimensions yet.
+        changed.update(
+            Exchange.objects.filter(state=State.CONFIRMED)
+            .filter(Q(giver_id__in=chunk) | Q(receiver_id__in=chunk))
+            .values_list("pk", flat=True)
+            .order_by()
+        )
+    months: set[date] = set()
+    users: set[int] = set(moved_members)
+    posts: set[int] = set()
+    ids = sorted(changed)
+    for chunk in _chunks(ids):
+        old = ExchangeFact.objects.filter(exchange_id__in=chunk)
+        for month, giver, receiver, post in old.values_list(
+            "month", "giver_id", "receiver_id", "post_id"
+        ):
+            months.add(month)
+            users.update((giver, receiver))
+            posts.add(post)
+        old.delete()
+    _insert_facts(ids)
+    for chunk in _chunks(ids):
+        for month, giver, receiver, post in ExchangeFact.objects.filter(
+            exchange_id__in=chunk
+        ).values_list("month", "giver_id", "receiver_id", "post_id"):
+            months.add(month)
+            users.update((giver, receiver))
+            posts.add(post)
+        posts.update(
+            Exchange.objects.filter(pk__in=chunk, post__isnull=False).values_list(
+                "post_id", flat=True
+            )
+        )
+    posts.discard(0)
+    return months, users, posts, len(ids)
+
+
+def _rebuild_flows(months: set[date] | None) -> None:
+    """Rebuild the monthly aggregates for these months (every month when None)."""
+    if months is not None and not months:
+        return
+    for model in (OrgFlow, ProfessionFlow):
+        if months is None:
+            model.objects.all().delete()
+        else:
+            model.objects.filter(month__in=sorted(months)).delete()
+    org_keys = [
+        "giver_org",
+        "receiver_org",
+        "giver_kind",
+        "receiver_kind",
+        "giver_place",
+        "receiver_place",
+    ]
+    _aggregate(
+        OrgFlow,
+        org_keys,
+        extra={
+            "cross_org": "SUM(CASE WHEN crosses_org THEN 1 ELSE 0 END)",
+            "cross_profession": "SUM(CASE WHEN crosses_profession THEN 1 ELSE 0 END)",
+        },
+        months=months,
+    )
+    prof_keys = [
+        "giver_profession",
+        "receiver_profession",
+        "giver_kind",
+        "receiver_kind",
+        "giver_place",
+        "receiver_place",
+    ]
+    _aggregate(ProfessionFlow, prof_keys, extra={}, months=months)
+
+
+def _aggregate(
+    model: type[OrgFlow] | type[ProfessionFlow],
+    keys: list[str],
+    *,
+    extra: dict[str, str],
+    months: set[date] | None,
+) -> None:
+    fact = ExchangeFact._meta.db_table
+    columns = ["month", *keys]
+    where = ""
+    params: list[Any] = []
+    if months is not None:
+        where = f"WHERE month IN ({', '.join(['%s'] * len(months))})"
+        params = sorted(months)
+    targets = [*columns, "exchanges", "minutes", *extra, "givers", "receivers"]
+    expressions = [
+        *columns,
+        "COUNT(*)",
+        "SUM(minutes)",
+        *extra.values(),
+        "COUNT(DISTINCT giver_id)",
+        "COUNT(DISTINCT receiver_id)",
+    ]
+    # Table and column names come from the models; values are parameters.
+    sql = (
+        f"INSERT INTO {model._meta.db_table} ({', '.join(targets)}) "  # noqa: S608
+        f"SELECT {', '.join(expressions)} FROM {fact} {where} "
+        f"GROUP BY {', '.join(columns)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+# Posts -------------------------------------------------------------------------------------
+
+
+def _refresh_posts(
+    *, since: datetime | None, state: RefreshState, exchange_posts: set[int], moved: set[int]
+) -> int:
+    posts = Post.objects.all()
+    if since is not None:
+        changed = set(
+            posts.filter(
+                Q(pk__gt=state.last_post_id) | Q(updated_at__gte=since) | Q(closed_at__gte=since)
+            )
+            .values_list("pk", flat=True)
+            .order_by()
+        )
+        changed |= exchange_posts
+        for chunk in _chunks(sorted(moved)):
+            changed.update(
+                posts.filter(author_id__in=chunk).values_list("pk", flat=True).order_by()
+            )
+        ids: list[int] | None = sorted(changed)
+    else:
+        ids = None
+    months: set[date] = set()
+    if ids is None:
+        RequestFact.objects.all().delete()
+        chunks: list[Sequence[int] | None] = [None]
+    else:
+        for some in _chunks(ids):
+            old = RequestFact.objects.filter(post_id__in=some)
+            months.update(old.values_list("month", flat=True))
+            old.delete()
+        chunks = [list(c) for c in _chunks(ids)]
+    members = {
+        m[0]: m[1:] for m in MemberFact.objects.values_list("user_id", "org_kind", "place_id")
+    }
+    count = 0
+    for wanted in chunks:
+        selected = posts if wanted is None else posts.filter(pk__in=wanted)
+        answers = Exchange.objects.filter(post__isnull=False)
+        if wanted is not None:
+            answers = answers.filter(post_id__in=wanted)
+        first = dict(answers.values_list("post_id").annotate(first=Min("created_at")).order_by())
+        fulfilled = set(
+            answers.filter(state=State.CONFIRMED).values_list("post_id", flat=True).order_by()
+        )
+        skills: dict[int, list[int]] = defaultdict(list)
+        through = Post.skills.through.objects.all()
+        if wanted is not None:
+            through = through.filter(post_id__in=wanted)
+        for post_id, skill_id in through.values_list("post_id", "skill_id").order_by("skill_id"):
+            skills[post_id].append(skill_id)
+        batch: list[RequestFact] = []
+        for pk, author, kind, created, status, place in selected.values_list(
+            "pk", "author_id", "kind", "created_at", "status", "place_id"
+        ).order_by():
+            author_kind, author_place = members.get(author, ("", 0))
+            month = created.astimezone(UTC).date().replace(day=1)
+            months.add(month)
+            batch.append(
+                RequestFact(
+                    post_id=pk,
+                    author_id=author,
+                    kind=kind,
+                    created_at=created,
+                    month=month,
+                    status=status,
+                    org_kind=author_kind,
+                    place_id=place or author_place,
+                    first_response_at=first.get(pk),
+                    response_minutes=_minutes_between(created, first.get(pk)),
+                    fulfilled=pk in fulfilled,
+                    skills=skills.get(pk, []),
+                )
+            )
+            if len(batch) >= 5000:
+                RequestFact.objects.bulk_create(batch)
+                count += len(batch)
+                batch = []
+        RequestFact.objects.bulk_create(batch)
+        count += len(batch)
+    last = Post.objects.aggregate(last=Max("pk"))["last"]
+    state.last_post_id = last or 0
+    _rebuild_skill_months(None if ids is None else months)
+    return count
+
+
+def _rebuild_skill_months(months: set[date] | None) -> None:
+    if months is not None and not months:
+        return
+    facts = RequestFact.objects.all()
+    if months is None:
+        SkillMonth.objects.all().delete()
+    else:
+        SkillMonth.objects.filter(month__in=sorted(months)).delete()
+        facts = facts.filter(month__in=sorted(months))
+    posts: dict[tuple[date, int, str, str, int], int] = defaultdict(int)
+    authors: dict[tuple[date, int, str, str, int], set[int]] = defaultdict(set)
+    for month, kind, org_kind, place, author, skills in facts.values_list(
+        "month", "kind", "org_kind", "place_id", "author_id", "skills"
+    ).iterator(chunk_size=5000):
+        for skill in skills:
+            key = (month, skill, kind, org_kind, place)
+            posts[key] += 1
+            authors[key].add(author)
+    SkillMonth.objects.bulk_create(
+        (
+            SkillMonth(
+                month=k[0],
+                skill_id=k[1],
+                kind=k[2],
+                org_kind=k[3],
+                place_id=k[4],
+                posts=n,
+                people=len(authors[k]),
+            )
+            for k, n in posts.items()
+        ),
+        batch_size=2000,
+    )
+
+
+# Boundary spanners -------------------------------------------------------------------------
+
+
+def _refresh_spanners(now: datetime) -> bool:
+    """Betweenness of every member on the last year's exchange network; True when exact."""
+    pairs = (
+        ExchangeFact.objects.filter(confirmed_at__gte=now - timedelta(days=SPANNER_WINDOW_DAYS))
+        .values_list("giver_id", "receiver_id", "giver_org", "receiver_org")
+        .distinct()
+        .order_by()
+    )
+    edges: list[tuple[int, int]] = []
+    reached: dict[int, set[int]] = defaultdict(set)
+    for giver, receiver, giver_org, receiver_org in pairs.iterator(chunk_size=20000):
+        edges.append((giver, receiver))
+        if receiver_org and receiver_org != giver_org:
+            reached[giver].add(receiver_org)
+        if giver_org and giver_org != receiver_org:
+            reached[receiver].add(giver_org)
+    scores, exact = network.betweenness(
+        edges, exact_up_to=EXACT_BETWEENNESS_UP_TO, samples=SAMPLED_SOURCES, seed=0
+    )
+    SpannerScore.objects.all().delete()
+    SpannerScore.objects.bulk_create(
+        (
+            SpannerScore(user_id=pk, betweenness=score, organisations_reached=len(reached[pk]))
+            for pk, score in scores.items()
+            if score > 0
+        ),
+        batch_size=2000,
+    )
+    return exact
+
+
+def _minutes_between(start: datetime, end: datetime | None) -> int | None:
+    return None if end is None else max(0, int((end - start).total_seconds() // 60))
+
+
+def _chunks(items: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]

@@ -1,0 +1,1046 @@
+"""Reads for the insight dashboard: every figure from insight's own aggregate tables.
+
+Each section returns ``Dataset`` objects: the rows behind one chart, used by the chart, its
+table view and its CSV alike, so the three can never disagree. Small-number suppression
+(``privacy``) is applied here, before anything reaches a template or a CSV, whenever
+``suppress`` is true (viewers who are not coordinators). Metric definitions are in
+docs/insight.md.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils import timezone
+
+from openhours.accounts.models import User
+from openhours.ledger import limits
+from openhours.members.models import Profession, Skill
+from openhours.organisations.models import Organisation, OrganisationKind, Place
+
+from . import network
+from .models import (
+    MemberFact,
+    NamingPreference,
+    OrgFlow,
+    ProfessionFlow,
+    RefreshState,
+    RequestFact,
+    SkillMonth,
+    SpannerScore,
+    UnitCost,
+)
+from .privacy import (
+    MIN_PEOPLE,
+    SUPPRESSED_TEXT,
+    Cell,
+    Part,
+    people_lower_bound,
+    primary,
+    share_hidden,
+    suppress_list,
+    suppress_matrix,
+)
+
+ACTIVE_DAYS = 90
+STALE_REQUEST_DAYS = 14
+TOP = 10
+UNKNOWN = "Not recorded"
+KIND_LABELS = dict(OrganisationKind.choices)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the dashboard is narrowed to. Flow figures use whole months in the range.
+
+    A campaign filter will join these once campaigns exist: a ``campaign`` field here and a
+    campaign column on the fact tables, applied in ``_flow_q`` like place and kind.
+    """
+
+    start: date
+    end: date
+    place: int | None = None
+    org_kind: str | None = None
+
+    @property
+    def first_month(self) -> date:
+        return self.start.replace(day=1)
+
+    @property
+    def last_month(self) -> date:
+        return self.end.replace(day=1)
+
+    def previous(self) -> Filters:
+        """The same number of whole months just before this range."""
+        months = _months_between(self.first_month, self.last_month) + 1
+        first = _add_months(self.first_month, -months)
+        last = _add_months(self.first_month, -1)
+        return Filters(start=first, end=_month_end(last), place=self.place, org_kind=self.org_kind)
+
+    def start_at(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.start, time.min))
+
+    def end_before(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
+
+
+def default_filters(today: date | None = None) -> Filters:
+    """The last twelve months, this one included."""
+    today = today or timezone.localdate()
+    return Filters(start=_add_months(today.replace(day=1), -11), end=today)
+
+
+@dataclass
+class Dataset:
+    """One chart's rows. ``cells`` hold the numbers with their suppression state."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+    note: str = ""
+
+    def display_rows(self) -> list[list[str]]:
+        return [[display(value) for value in row] for row in self.rows]
+
+
+def display(value: Any) -> str:
+    if isinstance(value, Cell):
+        if value.suppressed:
+            return SUPPRESSED_TEXT
+        return _number(value.value)
+    if value is None:
+        return "\u2013"
+    if isinstance(value, float):
+        return _number(value)
+    return str(value)
+
+
+def _number(value: float) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.1f}"
+
+
+@dataclass
+class Bar:
+    label: str
+    cell: Cell
+    second: Cell | None = None  # a paired bar (offered beside requested)
+
+
+@dataclass
+class Matrix:
+    rows: list[str]
+    columns: list[str]
+    cells: dict[tuple[str, str], Cell]
+    row_totals: dict[str, Cell]
+    column_totals: dict[str, Cell]
+    total: Cell
+
+
+@dataclass
+class Headline:
+    label: str
+    value: str
+    hint: str = ""
+
+
+@dataclass
+class Dashboard:
+    filters: Filters
+    suppressed: bool
+    refreshed_at: datetime | None
+    headlines: list[Headline]
+    datasets: dict[str, Dataset]
+    bars: dict[str, list[Bar]]
+    matrices: dict[str, Matrix]
+    series: list[tuple[date, Cell, Cell | None, Cell | None]]
+    ei: dict[str, list[tuple[str, network.EIScore, float | None, Cell]]]
+    spanners: list[tuple[str, float, int]] | None
+    org_betweenness: list[tuple[str, float]]
+
+
+# Entry point --------------------------------------------------------------------------------
+
+
+def dashboard(
+    filters: Filters, *, suppress: bool, show_members: bool, now: datetime | None = None
+) -> Dashboard:
+    now = now or timezone.now()
+    state = RefreshState.objects.first()
+    names = _Names()
+    datasets: dict[str, Dataset] = {}
+    bars: dict[str, list[Bar]] = {}
+    matrices: dict[str, Matrix] = {}
+
+    org_pairs = _org_pairs(filters)
+    prof_pairs = _profession_pairs(filters)
+    headlines = _headlines(filters, org_pairs, prof_pairs, suppress=suppress, now=now, names=names)
+    datasets["headline"] = Dataset(
+        "headline", "Headline figures", ["figure", "value"], [[h.label, h.value] for h in headlines]
+    )
+
+    # Hours given by profession and by organisation kind, and notional value.
+    bars["by_profession"], datasets["by_profession"] = _hours_by(
+        "by_profession",
+        "Hours given, by the giver's profession (the chart shows the 15 largest)",
+        "profession",
+        prof_pairs,
+        lambda p: names.profession(p.key[0]),
+        suppress=suppress,
+    )
+    bars["by_kind"], datasets["by_kind"] = _hours_by(
+        "by_kind",
+        "Hours given, by the giver's kind of organisation",
+        "kind of organisation",
+        org_pairs,
+        lambda p: kind_label(p.key[2]),
+        suppress=suppress,
+    )
+    datasets["value"] = _value_table(prof_pairs, names, suppress=suppress)
+
+    # Knowledge flows.
+    matrices["kind"] = _matrix(
+        org_pairs, lambda p: kind_label(p.key[2]), lambda p: kind_label(p.key[3]), suppress=suppress
+    )
+    matrices["org"] = _matrix(
+        org_pairs,
+        *_top_labels(org_pairs, 0, 1, names.organisation, names.preload_organisations),
+        suppress=suppress,
+    )
+    matrices["profession"] = _matrix(
+        prof_pairs, *_top_labels(prof_pairs, 0, 1, names.profession), suppress=suppress
+    )
+    matrices["place"] = _matrix(
+        org_pairs,
+        lambda p: names.place(p.key[4]),
+        lambda p: names.place(p.key[5]),
+        suppress=suppress,
+    )
+    for key, title, what in (
+        ("kind", "Hours between kinds of organisation", "kind of organisation"),
+        (
+            "org",
+            "Hours between organisations (the ten giving most; the rest as one)",
+            "organisation",
+        ),
+        (
+            "profession",
+            "Hours between professions (the ten giving most; the rest as one)",
+            "profession",
+        ),
+        ("place", "Hours between places", "place"),
+    ):
+        datasets[f"flow_{key}"] = _matrix_dataset(f"flow_{key}", title, what, matrices[key])
+    series = _crossing_series(filters, suppress=suppress)
+    datasets["crossing"] = Dataset(
+        "crossing",
+        "Share of exchanges that cross a boundary, by month",
+        ["month", "exchanges", "cross an organisation (%)", "cross a profession (%)"],
+        [[m.strftime("%Y-%m"), n, o, p] for m, n, o, p in series],
+    )
+
+    # Silo index.
+    ei = {
+        "organisation": _ei_rows(
+            org_pairs, _org_pairs(filters.previous()), 0, 1, names.organisation, suppress=suppress
+        ),
+        "profession": _ei_rows(
+            prof_pairs,
+            _profession_pairs(filters.previous()),
+            0,
+            1,
+            names.profession,
+            suppress=suppress,
+        ),
+    }
+    for key in ("organisation", "profession"):
+        datasets[f"silo_{key}"] = _silo_dataset(key, ei[key])
+
+    # Boundary spanners.
+    org_betweenness = _org_betweenness(org_pairs, names)
+    datasets["spanner_orgs"] = Dataset(
+        "spanner_orgs",
+        "Organisations that connect others (betweenness)",
+        ["organisation", "betweenness"],
+        [[label, round(score, 4)] for label, score in org_betweenness],
+    )
+    spanners = _member_spanners() if show_members else None
+    if spanners is not None:
+        datasets["spanner_members"] = Dataset(
+            "spanner_members",
+            "Members who connect otherwise separate groups (betweenness, last 12 months)",
+            ["member", "betweenness", "other organisations exchanged with"],
+            [[label, round(score, 4), reached] for label, score, reached in spanners],
+            note="Members who asked not to be named are listed without their name.",
+        )
+
+    # Unmet demand.
+    bars["skills"], datasets["skills"] = _skills(filters, names, suppress=suppress)
+    datasets["stale_by_skill"], datasets["stale_by_kind"] = _stale_requests(
+        filters, names, suppress=suppress, now=now
+    )
+
+    # Balance health.
+    bars["balances"], datasets["balances"], datasets["balance_groups"] = _balances(
+        filters, suppress=suppress
+    )
+
+    return Dashboard(
+        filters=filters,
+        suppressed=suppress,
+        refreshed_at=state.last_run_at if state else None,
+        headlines=headlines,
+        datasets=datasets,
+        bars=bars,
+        matrices=matrices,
+        series=series,
+        ei=ei,
+        spanners=spanners,
+        org_betweenness=org_betweenness,
+    )
+
+
+# Names ----------------------------------------------------------------------------------------
+
+
+class _Names:
+    """Labels for the ids in the aggregates, each table read once per page and only if used."""
+
+    def __init__(self) -> None:
+        self._orgs: dict[int, str] | None = None
+        self._professions: dict[int, tuple[str, str]] | None = None
+        self._places: dict[int, str] | None = None
+
+    def organisation(self, pk: int) -> str:
+        if self._orgs is None:
+            self._orgs = {}
+        if pk not in self._orgs:
+            self._orgs[pk] = (
+                (
+                    Organisation.objects.filter(pk=pk).values_list("name", flat=True).first()
+                    or UNKNOWN
+                )
+                if pk
+                else UNKNOWN
+            )
+        return self._orgs[pk]
+
+    def preload_organisations(self, pks: Iterable[int]) -> None:
+        self._orgs = self._orgs or {}
+        wanted = {pk for pk in pks if pk and pk not in self._orgs}
+        self._orgs.update(Organisation.objects.filter(pk__in=wanted).values_list("pk", "name"))
+
+    def profession(self, pk: int) -> str:
+        return self._profession_rows().get(pk, (UNKNOWN, ""))[0]
+
+    def cost_group(self, pk: int) -> str:
+        return self._profession_rows().get(pk, (UNKNOWN, ""))[1]
+
+    def _profession_rows(self) -> dict[int, tuple[str, str]]:
+        if self._professions is None:
+            self._professions = {
+                pk: (name, group)
+                for pk, name, group in Profession.objects.values_list("pk", "name", "cost_group")
+            }
+        return self._professions
+
+    def place(self, pk: int) -> str:
+        if self._places is None:
+            self._places = dict(Place.objects.values_list("pk", "name"))
+        return self._places.get(pk, UNKNOWN)
+
+
+def kind_label(kind: str) -> str:
+    return str(KIND_LABELS.get(kind, UNKNOWN))
+
+
+def places() -> list[tuple[int, str]]:
+    return list(Place.objects.values_list("pk", "name"))
+
+
+# Aggregates ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Pair:
+    """Flows between two groups summed over the range's months."""
+
+    key: tuple[Any, ...]
+    exchanges: int
+    minutes: int
+    givers: int
+    receivers: int
+    cross_org: int = 0
+    cross_profession: int = 0
+    profession: bool = False
+
+    def part(self) -> Part:
+        """This pair as a privacy ``Part``, grouped so that no person is in two groups."""
+        k = self.key
+        if self.profession:
+            # A member has one profession, kind and place: these triples never share a person.
+            return Part((k[0], k[2], k[4]), (k[1], k[3], k[5]), self.givers, self.receivers)
+        return Part(k[0], k[1], self.givers, self.receivers)
+
+
+def _flow_q(filters: Filters) -> Q:
+    giver = Q()
+    receiver = Q()
+    if filters.place:
+        giver &= Q(giver_place=filters.place)
+        receiver &= Q(receiver_place=filters.place)
+    if filters.org_kind:
+        giver &= Q(giver_kind=filters.org_kind)
+        receiver &= Q(receiver_kind=filters.org_kind)
+    if not (filters.place or filters.org_kind):
+        return Q()
+    return giver | receiver
+
+
+def _org_pairs(filters: Filters) -> list[Pair]:
+    rows = (
+        OrgFlow.objects.filter(month__gte=filters.first_month, month__lte=filters.last_month)
+        .filter(_flow_q(filters))
+        .values_list(
+            "giver_org",
+            "receiver_org",
+            "giver_kind",
+            "receiver_kind",
+            "giver_place",
+            "receiver_place",
+        )
+        .annotate(
+            n=Sum("exchanges"),
+            m=Sum("minutes"),
+            g=Max("givers"),
+            r=Max("receivers"),
+            xo=Sum("cross_org"),
+            xp=Sum("cross_profession"),
+        )
+        .order_by()
+    )
+    return [Pair(tuple(row[:6]), *row[6:]) for row in rows]
+
+
+def _profession_pairs(filters: Filters) -> list[Pair]:
+    rows = (
+        ProfessionFlow.objects.filter(month__gte=filters.first_month, month__lte=filters.last_month)
+        .filter(_flow_q(filters))
+        .values_list(
+            "giver_profession",
+            "receiver_profession",
+            "giver_kind",
+            "receiver_kind",
+            "giver_place",
+            "receiver_place",
+        )
+        .annotate(n=Sum("exchanges"), m=Sum("minutes"), g=Max("givers"), r=Max("receivers"))
+        .order_by()
+    )
+    return [
+        Pair(tuple(row[:6]), exchanges=n, minutes=m, givers=g, receivers=r, profession=True)
+        for *row, n, m, g, r in rows
+    ]
+
+
+def _cell(pairs: Sequence[Pair], value: Callable[[Pair], float]) -> Cell:
+    return Cell(
+        value=sum(value(p) for p in pairs), people=people_lower_bound(p.part() for p in pairs)
+    )
+
+
+def _hours(pair: Pair) -> float:
+    return pair.minutes / 60
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+# Headlines -------------------------------------------------------------------------------------
+
+
+def _member_q(filters: Filters) -> Q:
+    q = Q()
+    if filters.place:
+        q &= Q(place_id=filters.place)
+    if filters.org_kind:
+        q &= Q(org_kind=filters.org_kind)
+    return q
+
+
+def _headlines(
+    filters: Filters,
+    org_pairs: list[Pair],
+    prof_pairs: list[Pair],
+    *,
+    suppress: bool,
+    now: datetime,
+    names: _Names,
+) -> list[Headline]:
+    members = MemberFact.objects.filter(_member_q(filters)).aggregate(
+        members=Count("pk"),
+        active=Count("pk", filter=Q(last_active_at__gte=now - timedelta(days=ACTIVE_DAYS))),
+        both=Count("pk", filter=Q(given_count__gt=0, received_count__gt=0)),
+        either=Count("pk", filter=Q(given_count__gt=0) | Q(received_count__gt=0)),
+    )
+    exchanges = _cell(org_pairs, lambda p: p.exchanges)
+    hours = _cell(org_pairs, _hours)
+    primary([exchanges, hours], apply=suppress)
+
+    def count(n: int) -> str:
+        return SUPPRESSED_TEXT if suppress and 0 < n < MIN_PEOPLE else f"{n:,}"
+
+    def share(part: int, whole: int) -> str:
+        if not whole:
+            return "\u2013"
+        if share_hidden(part, whole, apply=suppress):
+            return SUPPRESSED_TEXT
+        return f"{100 * part / whole:.0f}%"
+
+    requests = _request_figures(filters, suppress=suppress)
+    value, unvalued = _notional_value(prof_pairs, names)
+    value_cell = _cell(prof_pairs, _hours)
+    primary([value_cell], apply=suppress)
+    return [
+        Headline("Members", count(members["members"]), "approved, active accounts"),
+        Headline(
+            "Active members",
+            count(members["active"]),
+            f"gave or received in the last {ACTIVE_DAYS} days",
+        ),
+        Headline("Exchanges", display(exchanges), "confirmed in the period"),
+        Headline("Hours exchanged", display(hours), "confirmed in the period"),
+        Headline(
+            "Members who have both given and received",
+            share(members["both"], members["either"]),
+            "of members who have taken part",
+        ),
+        *requests,
+        Headline(
+            "Notional value",
+            SUPPRESSED_TEXT if value_cell.suppressed else f"£{value:,.0f}",
+            "hours \u00d7 the giver's staff-group hourly cost"
+            + (
+                f"; {unvalued:,.0f} hours have no unit cost"
+                if unvalued and not value_cell.suppressed
+                else ""
+            ),
+        ),
+    ]
+
+
+def _requests(filters: Filters) -> QuerySet[RequestFact]:
+    q = Q(kind="request", created_at__gte=filters.start_at(), created_at__lt=filters.end_before())
+    if filters.place:
+        q &= Q(place_id=filters.place)
+    if filters.org_kind:
+        q &= Q(org_kind=filters.org_kind)
+    return RequestFact.objects.filter(q)
+
+
+def _request_figures(filters: Filters, *, suppress: bool) -> list[Headline]:
+    requests = _requests(filters)
+    figures = requests.aggregate(
+        n=Count("pk"),
+        fulfilled=Count("pk", filter=Q(fulfilled=True)),
+        authors=Count("author_id", distinct=True),
+        responded=Count("pk", filter=Q(response_minutes__isnull=False)),
+    )
+    n, authors = figures["n"], figures["authors"]
+    hidden = suppress and 0 < authors < MIN_PEOPLE
+    if not n:
+        rate = "\u2013"
+    elif hidden or share_hidden(figures["fulfilled"], n, apply=suppress):
+        rate = SUPPRESSED_TEXT
+    else:
+        rate = f"{100 * figures['fulfilled'] / n:.0f}%"
+    responded = figures["responded"]
+    if not responded:
+        median = "\u2013"
+    elif hidden:
+        median = SUPPRESSED_TEXT
+    else:
+        middle = (
+            requests.filter(response_minutes__isnull=False)
+            .order_by("response_minutes")
+            .values_list("response_minutes", flat=True)[responded // 2]
+        )
+        median = _duration(middle)
+    return [
+        Headline("Requests fulfilled", rate, f"of {n:,} requests" if not hidden else "of requests"),
+        Headline(
+            "Median time to first response", median, "from posting to the first offer of help"
+        ),
+    ]
+
+
+def _duration(minutes: int) -> str:
+    if minutes < 120:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes / 60:.0f} hours"
+    return f"{minutes / 1440:.1f} days"
+
+
+def _unit_costs() -> dict[str, int | None]:
+    return dict(UnitCost.objects.values_list("role_group", "pence_per_hour"))
+
+
+def _notional_value(pairs: list[Pair], names: _Names) -> tuple[float, float]:
+    costs = _unit_costs()
+    value = 0.0
+    unvalued = 0.0
+    for pair in pairs:
+        pence = costs.get(names.cost_group(pair.key[0]))
+        if pence:
+            value += pair.minutes / 60 * pence / 100
+        else:
+            unvalued += pair.minutes / 60
+    return value, unvalued
+
+
+def _value_table(pairs: list[Pair], names: _Names, *, suppress: bool) -> Dataset:
+    costs = _unit_costs()
+    by_group: dict[str, list[Pair]] = defaultdict(list)
+    for pair in pairs:
+        by_group[names.cost_group(pair.key[0]) or UNKNOWN].append(pair)
+    rows = []
+    hours_cells = []
+    value_cells = []
+    for group, group_pairs in sorted(by_group.items()):
+        hours = _cell(group_pairs, _hours)
+        pence = costs.get(group)
+        value = Cell(hours.value * pence / 100 if pence else 0, hours.people)
+        hours_cells.append(hours)
+        value_cells.append(value)
+        rows.append([group, hours, f"£{pence / 100:,.2f}" if pence else "no unit cost", value])
+    total_hours = _cell(pairs, _hours)
+    total_value = Cell(sum(c.value for c in value_cells), total_hours.people)
+    suppress_list(hours_cells, total_hours, apply=suppress)
+    for hours, value in zip(hours_cells, value_cells, strict=True):
+        value.suppressed = hours.suppressed
+    total_value.suppressed = total_hours.suppressed
+    rows.append(["All staff groups", total_hours, "", total_value])
+    return Dataset(
+        "value",
+        "Notional value by staff group (hours given \u00d7 hourly unit cost, £)",
+        ["staff group", "hours given", "hourly cost", "notional value (£)"],
+        rows,
+        note=(
+            "Unit costs: PSSRU Unit Costs of Health and Social Care 2024 "
+            "(Open Government Licence v3.0)."
+        ),
+    )
+
+
+def _hours_by(
+    key: str,
+    title: str,
+    what: str,
+    pairs: list[Pair],
+    label: Callable[[Pair], str],
+    *,
+    suppress: bool,
+) -> tuple[list[Bar], Dataset]:
+    groups: dict[str, list[Pair]] = defaultdict(list)
+    for pair in pairs:
+        groups[label(pair)].append(pair)
+    cells = {name: _cell(items, _hours) for name, items in groups.items()}
+    total = _cell(pairs, _hours)
+    ordered = sorted(cells.items(), key=lambda kv: -kv[1].value)
+    suppress_list([c for _, c in ordered], total, apply=suppress)
+    bars = [Bar(name, cell) for name, cell in ordered]
+    dataset = Dataset(
+        key,
+        title,
+        [what, "hours given"],
+        [[name, cell] for name, cell in ordered] + [["All", total]],
+    )
+    return bars, dataset
+
+
+# Flows -------------------------------------------------------------------------------------------
+
+
+def _top_labels(
+    pairs: list[Pair],
+    giver: int,
+    receiver: int,
+    name: Callable[[int], str],
+    preload: Callable[[Iterable[int]], None] | None = None,
+) -> tuple[Callable[[Pair], str], Callable[[Pair], str]]:
+    hours: dict[int, int] = defaultdict(int)
+    for pair in pairs:
+        hours[pair.key[giver]] += pair.minutes
+        hours[pair.key[receiver]] += pair.minutes
+    top = {pk for pk, _ in sorted(hours.items(), key=lambda kv: -kv[1])[:TOP] if pk}
+    if preload is not None:
+        preload(top)
+
+    def label(pk: int) -> str:
+        return name(pk) if pk in top else ("Others" if pk else UNKNOWN)
+
+    return (lambda p: label(p.key[giver])), (lambda p: label(p.key[receiver]))
+
+
+def _matrix(
+    pairs: list[Pair],
+    row_label: Callable[[Pair], str],
+    column_label: Callable[[Pair], str],
+    *,
+    suppress: bool,
+) -> Matrix:
+    cells: dict[tuple[str, str], list[Pair]] = defaultdict(list)
+    rows: dict[str, list[Pair]] = defaultdict(list)
+    columns: dict[str, list[Pair]] = defaultdict(list)
+    for pair in pairs:
+        r, c = row_label(pair), column_label(pair)
+        cells[(r, c)].append(pair)
+        rows[r].append(pair)
+        columns[c].append(pair)
+    order = sorted(set(rows) | set(columns), key=lambda s: (s in (UNKNOWN, "Others"), s))
+    cell_values = {k: _cell(v, _hours) for k, v in cells.items()}
+    row_totals = {k: _cell(v, _hours) for k, v in rows.items()}
+    column_totals = {k: _cell(v, _hours) for k, v in columns.items()}
+    total = _cell(pairs, _hours)
+    suppress_matrix(cell_values, row_totals, column_totals, total, apply=suppress)
+    return Matrix(
+        rows=[r for r in order if r in rows],
+        columns=[c for c in order if c in columns],
+        cells=cell_values,
+        row_totals=row_totals,
+        column_totals=column_totals,
+        total=total,
+    )
+
+
+def _matrix_dataset(key: str, title: str, what: str, matrix: Matrix) -> Dataset:
+    rows = []
+    for r in matrix.rows:
+        for c in matrix.columns:
+            cell = matrix.cells.get((r, c))
+            if cell is not None:
+                rows.append([r, c, cell])
+    for r in matrix.rows:
+        rows.append([r, "All", matrix.row_totals[r]])
+    for c in matrix.columns:
+        rows.append(["All", c, matrix.column_totals[c]])
+    rows.append(["All", "All", matrix.total])
+    return Dataset(key, title, [f"giver's {what}", f"receiver's {what}", "hours"], rows)
+
+
+def _crossing_series(
+    filters: Filters, *, suppress: bool
+) -> list[tuple[date, Cell, Cell | None, Cell | None]]:
+    rows = (
+        OrgFlow.objects.filter(month__gte=filters.first_month, month__lte=filters.last_month)
+        .filter(_flow_q(filters))
+        .values_list("month", "giver_org")
+        .annotate(
+            n=Sum("exchanges"), xo=Sum("cross_org"), xp=Sum("cross_profession"), g=Max("givers")
+        )
+        .order_by("month")
+    )
+    months: dict[date, list[tuple[int, int, int, int]]] = defaultdict(list)
+    for month, _org, n, xo, xp, g in rows:
+        months[month].append((n, xo, xp, g))
+    series = []
+    for month, items in sorted(months.items()):
+        n = sum(i[0] for i in items)
+        people = sum(i[3] for i in items)  # givers in different organisations are different
+        total = Cell(n, people)
+        cross_org = Cell(round(100 * sum(i[1] for i in items) / n, 1), people) if n else None
+        cross_prof = Cell(round(100 * sum(i[2] for i in items) / n, 1), people) if n else None
+        primary([c for c in (total, cross_org, cross_prof) if c], apply=suppress)
+        series.append((month, total, cross_org, cross_prof))
+    return series
+
+
+# Silo index -------------------------------------------------------------------------------------
+
+
+def _ei_rows(
+    pairs: list[Pair],
+    previous: list[Pair],
+    giver: int,
+    receiver: int,
+    name: Callable[[int], str],
+    *,
+    suppress: bool,
+) -> list[tuple[str, network.EIScore, float | None, Cell]]:
+
+    def flows(items: list[Pair]) -> dict[tuple[int, int], int]:
+        out: dict[tuple[int, int], int] = defaultdict(int)
+        for p in items:
+            out[(p.key[giver], p.key[receiver])] += p.exchanges
+        return out
+
+    now = network.ei_index(flows(pairs), unknown=0)
+    before = network.ei_index(flows(previous), unknown=0)
+    involving: dict[int, list[Pair]] = defaultdict(list)
+    for p in pairs:
+        involving[p.key[giver]].append(p)
+        if p.key[receiver] != p.key[giver]:
+            involving[p.key[receiver]].append(p)
+    result = []
+    for group, score in now.items():
+        cell = Cell(score.ties, people_lower_bound(p.part() for p in involving[group]))
+        primary([cell], apply=suppress)
+        old = before.get(group)
+        result.append((name(group), score, old.index if old else None, cell))
+    result.sort(key=lambda row: (row[3].suppressed, row[1].index or 0, -row[1].ties))
+    return result
+
+
+def _silo_dataset(
+    what: str, rows: list[tuple[str, network.EIScore, float | None, Cell]]
+) -> Dataset:
+    table = []
+    for label, score, previous, cell in rows:
+        if cell.suppressed:
+            table.append([label, cell, cell, cell, cell, cell, cell])
+            continue
+        change = None
+        if previous is not None and score.index is not None:
+            change = _round(score.index - previous)
+        table.append(
+            [
+                label,
+                _round(score.index),
+                score.external,
+                score.internal,
+                score.ties,
+                _round(previous),
+                change,
+            ]
+        )
+    return Dataset(
+        f"silo_{what}",
+        f"Silo index (E-I) by {what}, most inward-looking first",
+        [what, "E-I index", "external", "internal", "exchanges", "previous period", "change"],
+        table,
+    )
+
+
+# Boundary spanners -------------------------------------------------------------------------------
+
+
+def _org_betweenness(pairs: list[Pair], names: _Names) -> list[tuple[str, float]]:
+    edges = [(p.key[0], p.key[1]) for p in pairs if p.key[0] and p.key[1] and p.key[0] != p.key[1]]
+    scores, _exact = network.betweenness(edges)
+    top = sorted(scores.items(), key=lambda kv: -kv[1])[:TOP]
+    names.preload_organisations(pk for pk, _ in top)
+    return [(names.organisation(pk), score) for pk, score in top if score > 0]
+
+
+def _member_spanners() -> list[tuple[str, float, int]]:
+    top = list(SpannerScore.objects.order_by("-betweenness", "user_id")[:TOP])
+    ids = [s.user_id for s in top]
+    users = dict(User.objects.filter(pk__in=ids).values_list("pk", "full_name"))
+    hidden = set(
+        NamingPreference.objects.filter(user_id__in=ids, may_be_named=False).values_list(
+            "user_id", flat=True
+        )
+    )
+    return [
+        (
+            "A member who asked not to be named"
+            if s.user_id in hidden
+            else users.get(s.user_id, UNKNOWN),
+            s.betweenness,
+            s.organisations_reached,
+        )
+        for s in top
+    ]
+
+
+# Unmet demand -------------------------------------------------------------------------------------
+
+
+def _skill_q(filters: Filters) -> Q:
+    q = Q(month__gte=filters.first_month, month__lte=filters.last_month)
+    if filters.place:
+        q &= Q(place_id=filters.place)
+    if filters.org_kind:
+        q &= Q(org_kind=filters.org_kind)
+    return q
+
+
+def _skills(filters: Filters, names: _Names, *, suppress: bool) -> tuple[list[Bar], Dataset]:
+    rows = (
+        SkillMonth.objects.filter(_skill_q(filters))
+        .values_list("skill_id", "kind", "org_kind", "place_id")
+        .annotate(posts=Sum("posts"), people=Max("people"))
+        .order_by()
+    )
+    posts: dict[tuple[int, str], int] = defaultdict(int)
+    people: dict[tuple[int, str], int] = defaultdict(int)
+    for skill, kind, _org_kind, _place, n, authors in rows:
+        posts[(skill, kind)] += n
+        # Authors in different kinds of organisation or places are different people.
+        people[(skill, kind)] += authors
+    skill_ids = {skill for skill, _ in posts}
+    skill_names = dict(Skill.objects.filter(pk__in=skill_ids).values_list("pk", "name"))
+    ranked = sorted(skill_ids, key=lambda s: (-posts[(s, "request")], -posts[(s, "offer")]))
+    bars: list[Bar] = []
+    table: list[list[Any]] = []
+    for skill in ranked:
+        requested = Cell(posts[(skill, "request")], people[(skill, "request")])
+        offered = Cell(posts[(skill, "offer")], people[(skill, "offer")])
+        primary([requested, offered], apply=suppress)
+        label = skill_names.get(skill, UNKNOWN)
+        gap: Any = (
+            requested.value - offered.value
+            if not (requested.suppressed or offered.suppressed)
+            else Cell(0, 0, suppressed=True)
+        )
+        table.append([label, requested, offered, gap])
+        if len(bars) < 12 and requested.value:
+            bars.append(Bar(label, requested, offered))
+    dataset = Dataset(
+        "skills",
+        "Skills most requested against most offered (posts naming the skill)",
+        ["skill", "requests", "offers", "requests minus offers"],
+        table,
+    )
+    return bars, dataset
+
+
+def _stale_requests(
+    filters: Filters, names: _Names, *, suppress: bool, now: datetime
+) -> tuple[Dataset, Dataset]:
+    q = Q(kind="request", status="open", fulfilled=False)
+    q &= Q(created_at__lt=now - timedelta(days=STALE_REQUEST_DAYS))
+    if filters.place:
+        q &= Q(place_id=filters.place)
+    if filters.org_kind:
+        q &= Q(org_kind=filters.org_kind)
+    by_skill: dict[int, int] = defaultdict(int)
+    skill_authors: dict[int, set[int]] = defaultdict(set)
+    by_kind: dict[str, int] = defaultdict(int)
+    kind_authors: dict[str, set[int]] = defaultdict(set)
+    for author, org_kind, skills in RequestFact.objects.filter(q).values_list(
+        "author_id", "org_kind", "skills"
+    ):
+        by_kind[org_kind] += 1
+        kind_authors[org_kind].add(author)
+        for skill in skills:
+            by_skill[skill] += 1
+            skill_authors[skill].add(author)
+    skill_names = dict(Skill.objects.filter(pk__in=by_skill).values_list("pk", "name"))
+    skill_cells = {s: Cell(n, len(skill_authors[s])) for s, n in by_skill.items()}
+    primary(skill_cells.values(), apply=suppress)
+    kind_cells = {k: Cell(n, len(kind_authors[k])) for k, n in by_kind.items()}
+    all_authors = set().union(*kind_authors.values()) if kind_authors else set()
+    kind_total = Cell(sum(by_kind.values()), len(all_authors))
+    ordered_kinds = sorted(kind_cells.items(), key=lambda kv: -kv[1].value)
+    suppress_list([c for _, c in ordered_kinds], kind_total, apply=suppress)
+    skills = Dataset(
+        "stale_by_skill",
+        f"Requests open longer than {STALE_REQUEST_DAYS} days, by skill",
+        ["skill", "open requests"],
+        [
+            [skill_names.get(s, UNKNOWN), c]
+            for s, c in sorted(skill_cells.items(), key=lambda kv: -kv[1].value)
+        ],
+        note="A request naming several skills is counted under each.",
+    )
+    kinds = Dataset(
+        "stale_by_kind",
+        f"Requests open longer than {STALE_REQUEST_DAYS} days, "
+        "by the author's kind of organisation",
+        ["kind of organisation", "open requests"],
+        [[kind_label(k), c] for k, c in ordered_kinds] + [["All", kind_total]],
+    )
+    return skills, kinds
+
+
+# Balance health -----------------------------------------------------------------------------------
+
+BUCKETS: list[tuple[str, int | None, int | None]] = [
+    ("below \u22125 hours", None, -300),
+    ("\u22125 to 0 hours", -300, 0),
+    ("0 to 2 hours", 0, 120),
+    ("2 to 5 hours", 120, 300),
+    ("5 to 10 hours", 300, 600),
+    ("10 to 20 hours", 600, 1200),
+    ("20 hours or more", 1200, None),
+]
+
+
+def _bucket_q(low: int | None, high: int | None) -> Q:
+    q = Q()
+    if low is not None:
+        q &= Q(balance__gte=low)
+    if high is not None:
+        q &= Q(balance__lt=high)
+    return q
+
+
+def _balances(filters: Filters, *, suppress: bool) -> tuple[list[Bar], Dataset, Dataset]:
+    margin = limits.warning_margin()
+    figures = MemberFact.objects.filter(_member_q(filters)).aggregate(
+        members=Count("pk"),
+        only_give=Count("pk", filter=Q(given_count__gt=0, received_count=0)),
+        only_receive=Count("pk", filter=Q(given_count=0, received_count__gt=0)),
+        near_lower=Count("pk", filter=Q(balance__lte=limits.lower_limit() + margin)),
+        near_upper=Count("pk", filter=Q(balance__gte=limits.upper_limit() - margin)),
+        **{
+            f"b{i}": Count("pk", filter=_bucket_q(low, high))
+            for i, (_, low, high) in enumerate(BUCKETS)
+        },
+    )
+    cells = [Cell(figures[f"b{i}"], figures[f"b{i}"]) for i in range(len(BUCKETS))]
+    total = Cell(figures["members"], figures["members"])
+    suppress_list(cells, total, apply=suppress)
+    bars = [Bar(label, cell) for (label, _, _), cell in zip(BUCKETS, cells, strict=True)]
+    histogram = Dataset(
+        "balances",
+        "Members by balance",
+        ["balance", "members"],
+        [[label, cell] for (label, _, _), cell in zip(BUCKETS, cells, strict=True)]
+        + [["All members", total]],
+    )
+    groups = [
+        Cell(figures["only_give"], figures["only_give"]),
+        Cell(figures["only_receive"], figures["only_receive"]),
+        Cell(figures["near_lower"], figures["near_lower"]),
+        Cell(figures["near_upper"], figures["near_upper"]),
+    ]
+    primary(groups, apply=suppress)
+    health = Dataset(
+        "balance_groups",
+        "Members to nudge",
+        ["group", "members"],
+        [
+            ["have only given, never received", groups[0]],
+            ["have only received, never given", groups[1]],
+            [f"within {margin // 60} hours of the lowest balance allowed", groups[2]],
+            [f"within {margin // 60} hours of the most credit allowed", groups[3]],
+        ],
+    )
+    return bars, histogram, health
+
+
+# Dates --------------------------------------------------------------------------------
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _months_between(first: date, last: date) -> int:
+    return (last.year - first.year) * 12 + last.month - first.month
+
+
+def _month_end(first: date) -> date:
+    return _add_months(first, 1) - timedelta(days=1)
