@@ -60,6 +60,10 @@ def _text(
     )
 
 
+def _rect(x: float, y: float, w: float, h: float, fill: str, extra: str = "") -> str:
+    return f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{fill}"{extra}/>'
+
+
 def _clip(label: str, length: int = 30) -> str:
     return label if len(label) <= length else label[: length - 1] + "\u2026"
 
@@ -91,7 +95,7 @@ def bar_chart(
         body += [
             f'<rect x="{label_w}" y="6" width="14" height="14" fill="{PALETTE[0]}"/>',
             _text(label_w + 20, 18, legend[0]),
-            f'<rect x="{label_w + 150}" y="6" width="14" height="14" fill="url(#{key}-{HATCH})" stroke="{INK}"/>',
+            _rect(label_w + 150, 6, 14, 14, f"url(#{key}-{HATCH})", f' stroke="{INK}"'),
             _text(label_w + 170, 18, legend[1]),
         ]
     for i, bar in enumerate(bars):
@@ -129,7 +133,7 @@ def _shade(value: float, biggest: float) -> tuple[str, str]:
     t = (value / biggest) ** 0.5
     light, dark = (232, 241, 250), (0, 48, 135)
     rgb = tuple(round(a + (b - a) * t) for a, b in zip(light, dark, strict=True))
-    return "#%02x%02x%02x" % rgb, ("#ffffff" if t > 0.45 else INK)
+    return "#{:02x}{:02x}{:02x}".format(*rgb), ("#ffffff" if t > 0.45 else INK)
 
 
 def heatmap(key: str, title: str, matrix: Matrix, *, unit: str = "hours") -> SafeString:
@@ -156,7 +160,8 @@ def heatmap(key: str, title: str, matrix: Matrix, *, unit: str = "hours") -> Saf
     for j, column in enumerate(matrix.columns):
         x = label_w + j * cell_w + cell_w / 2
         body.append(
-            f'<text transform="translate({x + 4:.1f},{head_h - 6}) rotate(-50)" font-size="12" fill="{INK}">'
+            f'<text transform="translate({x + 4:.1f},{head_h - 6}) rotate(-50)" '
+            f'font-size="12" fill="{INK}">'
             f"{escape(_clip(column, 24))}</text>"
         )
     for i, row in enumerate(matrix.rows):
@@ -166,13 +171,11 @@ def heatmap(key: str, title: str, matrix: Matrix, *, unit: str = "hours") -> Saf
             x = label_w + j * cell_w
             cell = matrix.cells.get((row, column))
             if cell is None:
-                body.append(
-                    f'<rect x="{x}" y="{y}" width="{cell_w - 2}" height="{cell_h - 2}" fill="#f4f6f7"/>'
-                )
+                body.append(_rect(x, y, cell_w - 2, cell_h - 2, "#f4f6f7"))
                 continue
             if cell.suppressed:
                 body.append(
-                    f'<rect x="{x}" y="{y}" width="{cell_w - 2}" height="{cell_h - 2}" fill="url(#{key}-{HATCH})" opacity="0.35"/>'
+                    _rect(x, y, cell_w - 2, cell_h - 2, f"url(#{key}-{HATCH})", ' opacity="0.35"')
                 )
                 body.append(
                     _text(x + cell_w / 2 - 1, y + 19, "<5", anchor="middle", size=12, weight="700")
@@ -268,9 +271,7 @@ def sankey(key: str, title: str, matrix: Matrix, *, unit: str = "hours") -> Safe
             side = 0 if names is left else 1
             h = sum(v for ab, v in flows if ab[side] == name) * scale
             fill = colour.get(name, INK) if side == 0 else INK
-            body.append(
-                f'<rect x="{x}" y="{pos[name]:.1f}" width="{node_w}" height="{max(h, 1):.1f}" fill="{fill}"/>'
-            )
+            body.append(_rect(x, pos[name], node_w, max(h, 1), fill))
             body.append(
                 _text(
                     x + dx,
@@ -292,7 +293,10 @@ def sankey(key: str, title: str, matrix: Matrix, *, unit: str = "hours") -> Safe
 def line_chart(
     key: str, title: str, series: Sequence[tuple[date, Cell, Cell | None, Cell | None]]
 ) -> SafeString:
-    """Two shares over months, 0-100 %: organisation (solid, circles), profession (dashed, squares)."""
+    """Two shares over months, 0-100 %.
+
+    Crossing an organisation is solid with circles; crossing a profession dashed with squares.
+    """
     points = [(m, o, p) for m, _n, o, p in series]
     if not points:
         return _empty(key, title)
@@ -330,11 +334,11 @@ def line_chart(
         ("Cross a profession", 2, PALETTE[5], ' stroke-dasharray="7 4"', "square"),
     ]
     for name, index, colour, dash, marker in styles:
-        coords = [
-            (i, pt[index].value)
-            for i, pt in enumerate(points)
-            if pt[index] is not None and not pt[index].suppressed
-        ]
+        coords = []
+        for i, (_month, by_org, by_profession) in enumerate(points):
+            cell = by_org if index == 1 else by_profession
+            if cell is not None and not cell.suppressed:
+                coords.append((i, cell.value))
         if not coords:
             continue
         path = " ".join(
@@ -414,7 +418,8 @@ def ei_chart(
             )
         )
     body.append(
-        f'<line x1="{zero:.1f}" x2="{zero:.1f}" y1="{top - 4}" y2="{top + len(shown) * row_h}" stroke="{INK}"/>'
+        f'<line x1="{zero:.1f}" x2="{zero:.1f}" y1="{top - 4}" '
+        f'y2="{top + len(shown) * row_h}" stroke="{INK}"/>'
     )
     desc = "; ".join(f"{label}: {score.index:+.2f}" for label, score, _p, _c in shown[:4])
     return _svg(key, top + len(shown) * row_h + 6, title, f"Most inward first: {desc}.", body)

@@ -26,8 +26,11 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["place"].choices = [("", "All places"), *places()]
-        self.fields["kind"].choices = [("", "All kinds"), *OrganisationKind.choices]
+        place = self.fields["place"]
+        kind = self.fields["kind"]
+        assert isinstance(place, forms.TypedChoiceField) and isinstance(kind, forms.ChoiceField)
+        place.choices = [("", "All places"), *places()]
+        kind.choices = [("", "All kinds"), *OrganisationKind.choices]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -129,7 +129,8 @@ def _sections(data: selectors.Dashboard) -> list[Section]:
                         "flow_kind_sankey", "Hours between kinds of organisation", m["kind"]
                     ),
                     [d["flow_kind"]],
-                    "Givers' kinds on the left, receivers' on the right; each band is as wide as its hours.",
+                    "Givers' kinds on the left, receivers' on the right; "
+                    "each band is as wide as its hours.",
                 ),
                 Figure(
                     "flow_kind",
@@ -166,8 +167,8 @@ def _sections(data: selectors.Dashboard) -> list[Section]:
         Section(
             "silos",
             "Silo index",
-            "Krackhardt's E-I index: (exchanges across the boundary − exchanges inside) ÷ all "
-            "exchanges. −1 means every exchange stays inside the group, +1 that every one "
+            "Krackhardt's E-I index: (exchanges across the boundary \u2212 exchanges inside) ÷ all "
+            "exchanges. \u22121 means every exchange stays inside the group, +1 that every one "
             "crosses. The chart shows the twelve groups with most exchanges.",
             [
                 Figure(

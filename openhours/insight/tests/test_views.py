@@ -1,0 +1,186 @@
+"""The dashboard, its CSVs and the naming page: who sees what."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from openhours.accounts.models import Role, User
+from openhours.factories import PlaceFactory, UserFactory
+from openhours.insight.models import NamingPreference
+from openhours.insight.refresh import refresh
+from openhours.insight.services import set_naming_preference
+
+from .helpers import exchange, organisation, person, recorder
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
+
+DASHBOARD = reverse("insight:dashboard")
+
+
+@pytest.fixture
+def leader_client() -> Client:
+    client = Client()
+    client.force_login(UserFactory(full_name="Lee Leader", role=Role.LEADER))
+    return client
+
+
+@pytest.fixture
+def small_network() -> dict[str, User]:
+    """Two people in each of two trusts, and a bridge: every figure rests on few people."""
+    rita = recorder()
+    north, south = organisation("North Trust"), organisation("South Trust", kind="gp_practice")
+    people = {
+        "n1": person("Nia North", north),
+        "n2": person("Ned North", north),
+        "s1": person("Sam South", south),
+        "bridge": person("Bea Bridge", north),
+    }
+    exchange(rita, people["n1"], people["bridge"])
+    exchange(rita, people["n2"], people["bridge"])
+    exchange(rita, people["bridge"], people["s1"])
+    refresh()
+    return people
+
+
+def _csv(client: Client, key: str, query: str = "") -> list[list[str]]:
+    response = client.get(reverse("insight:export", args=[key]) + query)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_a_member_is_refused_the_dashboard_and_its_exports(member_client: Client) -> None:
+    assert member_client.get(DASHBOARD).status_code == 403
+    assert member_client.get(reverse("insight:export", args=["headline"])).status_code == 403
+
+
+def test_someone_signed_out_is_sent_to_sign_in(client: Client) -> None:
+    response = client.get(DASHBOARD)
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_a_system_leader_sees_small_figures_suppressed_and_no_names(
+    leader_client: Client, small_network: dict[str, User]
+) -> None:
+    html = leader_client.get(DASHBOARD).content.decode()
+    assert "System insight" in html
+    assert "fewer than 5" in html
+    assert "Bea Bridge" not in html
+    assert "Members who connect otherwise separate groups" not in html
+    rows = _csv(leader_client, "headline")
+    assert ["Exchanges", "fewer than 5"] in rows
+    # The members' spanner list doesn't exist for leaders, even by its address.
+    response = leader_client.get(reverse("insight:export", args=["spanner_members"]))
+    assert response.status_code == 404
+
+
+def test_a_coordinator_sees_exact_figures_and_the_bridge_by_name(
+    coordinator_client: Client, small_network: dict[str, User]
+) -> None:
+    html = coordinator_client.get(DASHBOARD).content.decode()
+    assert "Bea Bridge" in html
+    rows = _csv(coordinator_client, "headline")
+    assert ["Exchanges", "3"] in rows
+    assert ["Hours exchanged", "3"] in rows
+    spanners = _csv(coordinator_client, "spanner_members")
+    assert spanners[1][0] == "Bea Bridge"
+
+
+def test_a_member_who_opted_out_is_not_named_even_to_coordinators(
+    coordinator_client: Client, small_network: dict[str, User]
+) -> None:
+    set_naming_preference(user=small_network["bridge"], may_be_named=False)
+
+    html = coordinator_client.get(DASHBOARD).content.decode()
+
+    assert "Bea Bridge" not in html
+    assert "A member who asked not to be named" in html
+
+
+def test_a_member_chooses_not_to_be_named_on_their_own_page(
+    member_client: Client, member: User
+) -> None:
+    page = member_client.get(reverse("insight:naming"))
+    assert page.status_code == 200
+    assert "May coordinators see your name" in page.content.decode()
+
+    response = member_client.post(reverse("insight:naming"), {"may_be_named": "no"})
+
+    assert response.status_code == 302
+    assert NamingPreference.objects.get(user=member).may_be_named is False
+    member_client.post(reverse("insight:naming"), {"may_be_named": "yes"})
+    assert NamingPreference.objects.get(user=member).may_be_named is True
+
+
+def test_every_chart_has_a_csv_with_a_header(
+    coordinator_client: Client, small_network: dict[str, User]
+) -> None:
+    for key in (
+        "headline", "by_profession", "by_kind", "value", "flow_kind", "flow_org",
+        "flow_profession", "flow_place", "crossing", "silo_organisation", "silo_profession",
+        "spanner_orgs", "spanner_members", "skills", "stale_by_skill", "stale_by_kind",
+        "balances", "balance_groups",
+    ):  # fmt: skip
+        rows = _csv(coordinator_client, key)
+        assert rows[0], key
+    assert coordinator_client.get(reverse("insight:export", args=["nope"])).status_code == 404
+
+
+def test_the_kind_filter_narrows_the_flows(
+    coordinator_client: Client, small_network: dict[str, User]
+) -> None:
+    everything = dict(map(tuple, _csv(coordinator_client, "headline")[1:]))
+    practices = dict(map(tuple, _csv(coordinator_client, "headline", "?kind=gp_practice")[1:]))
+    assert everything["Exchanges"] == "3"
+    assert practices["Exchanges"] == "1"  # only the bridge's exchange reaches a practice
+    assert practices["Members"] == "1"
+
+
+def test_the_place_filter_narrows_members_and_flows(
+    coordinator_client: Client, reference_data: None
+) -> None:
+    bristol = PlaceFactory(name="Bristol")
+    rita = recorder()
+    here = organisation("Here Trust", place=bristol)
+    away = organisation("Away Trust")
+    exchange(rita, person("H1", here), person("H2", here))
+    exchange(rita, person("A1", away), person("A2", away))
+    refresh()
+
+    rows = dict(map(tuple, _csv(coordinator_client, "headline", f"?place={bristol.pk}")[1:]))
+
+    assert rows["Exchanges"] == "1"
+    assert rows["Members"] == "2"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?start=garbage",
+        "?end=2026-13-45",
+        "?start=2026-05-01&end=2025-01-01",
+        "?place=abc&kind=nonsense",
+        "?start=1900-01-01&end=2026-01-01",
+    ],
+)
+def test_bad_filters_show_an_error_and_the_default_period_never_a_500(
+    coordinator_client: Client, query: str
+) -> None:
+    response = coordinator_client.get(DASHBOARD + query)
+    assert response.status_code == 200
+    assert "Some filters could not be used" in response.content.decode()
+    assert (
+        coordinator_client.get(reverse("insight:export", args=["headline"]) + query).status_code
+        == 200
+    )
+
+
+def test_the_dashboard_works_before_the_first_refresh(coordinator_client: Client) -> None:
+    html = coordinator_client.get(DASHBOARD).content.decode()
+    assert "manage.py refresh_insight" in html
