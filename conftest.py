@@ -56,3 +56,14 @@ def outsider_client(outsider: User) -> Client:
     c = Client()
     c.force_login(outsider)
     return c
+
+
+@pytest.fixture(autouse=True)
+def _fresh_matching_index() -> object:
+    """Each test starts with no matching index in memory: a rolled-back test's members
+    would otherwise linger in it (and their ids be reused by the next test)."""
+    from openhours.matching.ranking.engine import reset_index
+
+    reset_index()
+    yield
+    reset_index()

@@ -13,3 +13,8 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 ACCOUNT_RATE_LIMITS = False
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Matching looks for changed profiles and posts on every ranking, so a test sees its own
+# changes at once; semantic matching stays off unless a test turns it on.
+OPENHOURS_MATCHING_REFRESH_SECONDS = 0
+OPENHOURS_MATCHING_SEMANTIC_MODEL = ""

@@ -8,28 +8,13 @@ queue) goes through `helpers_for_request` and `requests_for_member`; the scoring
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
 
 from openhours.accounts.models import User
+from openhours.matching.ranking.engine import rank_helpers, rank_requests
+from openhours.matching.ranking.results import HelperMatch, RequestMatch
 from openhours.posts.models import Post
 
-
-@dataclass(frozen=True)
-class HelperMatch:
-    """A member who could help with a request, how strongly, and why in plain English."""
-
-    member: User
-    score: float
-    reasons: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class RequestMatch:
-    """An open request a member could help with, how strongly, and why."""
-
-    post: Post
-    score: float
-    reasons: list[str] = field(default_factory=list)
+__all__ = ["HelperMatch", "RequestMatch", "helpers_for_request", "requests_for_member"]
 
 
 def helpers_for_request(
@@ -40,13 +25,12 @@ def helpers_for_request(
     Never the requester, anyone they blocked or who blocked them, or an inactive or
     unapproved account; `exclude` removes more member ids (those already asked).
     """
-    from openhours.matching.ranking.engine import rank_helpers
-
     return rank_helpers(post, limit=limit, exclude=exclude)
 
 
 def requests_for_member(member: User, *, limit: int = 10) -> list[RequestMatch]:
-    """Open requests by other members that `member` could help with, best first."""
-    from openhours.matching.ranking.engine import rank_requests
+    """Open requests by other members that `member` could help with, best first.
 
+    Never their own, one by someone blocked either way, or one they already answered.
+    """
     return rank_requests(member, limit=limit)

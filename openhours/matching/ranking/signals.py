@@ -1,0 +1,307 @@
+"""System-aware ranking: relevance first, then what makes a good match in an ICS.
+
+Each candidate arrives with its relevance scaled to (0, 1] (1 is the most relevant). The
+final score adds small, bounded adjustments, so a far less relevant member never jumps a
+clearly better one on these alone:
+
+* another organisation: + `OPENHOURS_MATCHING_CROSS_BOUNDARY_WEIGHT` (0.15); another
+  profession: + half that. Breaking silos is the point of the time bank.
+* recent activity (signed in or gave time in the last 30 days): +0.05; nothing for
+  180 days: -0.10. An alert to someone who left is a request left waiting.
+* stated availability: +0.02; the request's way of meeting among their modes: +0.03,
+  not among them: -0.15.
+* load: -0.06 per exchange they are giving now (at most -0.30) and -0.04 per match
+  alert in the last seven days (at most -0.20), so the few well-known experts are not
+  asked everything.
+
+Pay band is never read (principle 1). docs/matching.md explains each number.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from openhours.accounts.models import Approval, User
+from openhours.exchanges.models import ACTIVE_STATES, Exchange, State
+from openhours.matching.models import MemberDocument, Suggestion, SuggestionKind
+from openhours.matching.ranking.results import HelperMatch, RequestMatch
+from openhours.matching.ranking.text import terms
+from openhours.members.models import Profile
+from openhours.members.selectors import blocked_either_way
+from openhours.posts.models import Kind, Post, PostMode, Status
+
+ACTIVE_BONUS = 0.05
+DORMANT_PENALTY = 0.10
+AVAILABILITY_BONUS = 0.02
+MODE_BONUS = 0.03
+MODE_PENALTY = 0.15
+OPEN_EXCHANGE_PENALTY, OPEN_EXCHANGE_CAP = 0.06, 0.30
+RECENT_ALERT_PENALTY, RECENT_ALERT_CAP = 0.04, 0.20
+UNANSWERED_BONUS = 0.05
+NEW_REQUEST_BONUS = 0.03
+ACTIVE_DAYS, DORMANT_DAYS = 30, 180
+
+MODE_FIELDS = {
+    PostMode.VIDEO: ("mode_video", "video calls"),
+    PostMode.PHONE: ("mode_phone", "phone calls"),
+    PostMode.IN_PERSON: ("mode_in_person", "meeting in person"),
+    PostMode.WRITTEN: ("mode_written", "written help"),
+}
+
+
+@dataclass
+class _Scored:
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+def _cross_weight() -> float:
+    return float(settings.OPENHOURS_MATCHING_CROSS_BOUNDARY_WEIGHT)
+
+
+def _organisations(user_ids: Sequence[int]) -> dict[int, dict[int, str]]:
+    found: dict[int, dict[int, str]] = {user_id: {} for user_id in user_ids}
+    for user_id, org_id, name in Profile.organisations.through.objects.filter(
+        profile__user_id__in=user_ids
+    ).values_list("profile__user_id", "organisation_id", "organisation__name"):
+        found[user_id][org_id] = name
+    return found
+
+
+def _boundary(
+    scored: _Scored,
+    mine: dict[int, str],
+    theirs: dict[int, str],
+    my_profession: str,
+    their_profession: str,
+    *,
+    from_them: bool,
+) -> None:
+    weight = _cross_weight()
+    if mine and theirs and not set(mine) & set(theirs):
+        scored.score += weight
+        names = ", ".join(sorted(theirs.values())[:2])
+        scored.reasons.append(
+            f"from another organisation ({names})"
+            if from_them
+            else f"works in a different organisation ({names})"
+        )
+    if my_profession and their_profession and my_profession != their_profession:
+        scored.score += weight / 2
+        scored.reasons.append(f"a different profession ({their_profession})")
+
+
+def _matched_words(query_text: str, text: str, limit: int = 3) -> list[str]:
+    """Words of the query, as the query wrote them, that `text` also uses (stemmed)."""
+    theirs = set(terms(text))
+    seen: dict[str, str] = {}
+    for word in query_text.lower().replace("\n", " ").split():
+        cleaned = "".join(ch for ch in word if ch.isalnum())
+        stems = terms(cleaned)
+        if len(cleaned) > 3 and stems and stems[0] in theirs:
+            seen.setdefault(stems[0], cleaned)
+    return list(seen.values())[:limit]
+
+
+def rerank_helpers(
+    post: Post, candidates: Sequence[tuple[int, float]], *, query_text: str, limit: int
+) -> list[HelperMatch]:
+    if not candidates or limit <= 0:
+        return []
+    blocked = blocked_either_way(post.author_id)
+    relevance = {
+        key: rel for key, rel in candidates if key not in blocked and key != post.author_id
+    }
+    users = {
+        user.pk: user
+        for user in User.objects.filter(
+            pk__in=list(relevance), is_active=True, approval=Approval.APPROVED
+        )
+        .select_related("profile", "profile__profession")
+        .prefetch_related("profile__skills")
+        if hasattr(user, "profile")
+    }
+    if not users:
+        return []
+    ids = list(users)
+    now = timezone.now()
+    open_giving = Counter(
+        dict(
+            Exchange.objects.filter(giver_id__in=ids, state__in=ACTIVE_STATES)
+            .values("giver_id")
+            .annotate(n=Count("pk"))
+            .values_list("giver_id", "n")
+        )
+    )
+    recent_alerts = Counter(
+        dict(
+            Suggestion.objects.filter(
+                member_id__in=ids,
+                kind=SuggestionKind.ALERT,
+                created_at__gte=now - timedelta(days=7),
+            )
+            .values("member_id")
+            .annotate(n=Count("pk"))
+            .values_list("member_id", "n")
+        )
+    )
+    last_gave = dict(
+        Exchange.objects.filter(giver_id__in=ids, state=State.CONFIRMED)
+        .values("giver_id")
+        .annotate(at=Max("confirmed_at"))
+        .values_list("giver_id", "at")
+    )
+    organisations = _organisations([post.author_id, *ids])
+    requester_profile = (
+        Profile.objects.filter(user_id=post.author_id).select_related("profession").first()
+    )
+    requester_profession = (
+        requester_profile.profession.name
+        if requester_profile and requester_profile.profession
+        else ""
+    )
+    documents = dict(
+        MemberDocument.objects.filter(member_id__in=ids).values_list("member_id", "fields")
+    )
+
+    results: list[tuple[float, int, _Scored]] = []
+    for user_id, user in users.items():
+        profile = user.profile
+        scored = _Scored(relevance[user_id])
+        query_terms = set(terms(query_text))
+        known = [s.name for s in profile.skills.all() if set(terms(s.name)) & query_terms][:3]
+        words = _matched_words(
+            query_text, " ".join(str(v) for v in documents.get(user_id, {}).values())
+        )
+        if known:
+            scored.reasons.append("knows: " + ", ".join(known))
+        if profile.job_title and set(terms(profile.job_title)) & query_terms:
+            scored.reasons.append(f"works as {profile.job_title}")
+        if words and not known:
+            scored.reasons.append("mentions: " + ", ".join(words))
+        if not scored.reasons:
+            scored.reasons.append("has done similar work")
+        _boundary(
+            scored,
+            organisations[post.author_id],
+            organisations[user_id],
+            requester_profession,
+            profile.profession.name if profile.profession else "",
+            from_them=False,
+        )
+        latest = max((at for at in (user.last_login, last_gave.get(user_id)) if at), default=None)
+        if latest and latest >= now - timedelta(days=ACTIVE_DAYS):
+            scored.score += ACTIVE_BONUS
+            scored.reasons.append("active in the last month")
+        elif latest is None or latest < now - timedelta(days=DORMANT_DAYS):
+            scored.score -= DORMANT_PENALTY
+        if profile.availability.strip():
+            scored.score += AVAILABILITY_BONUS
+            scored.reasons.append(f"available: {profile.availability.strip()[:60]}")
+        if post.mode in MODE_FIELDS:
+            attribute, how = MODE_FIELDS[PostMode(post.mode)]
+            if getattr(profile, attribute):
+                scored.score += MODE_BONUS
+                scored.reasons.append(f"happy to help by {how}")
+            else:
+                scored.score -= MODE_PENALTY
+        scored.score -= min(OPEN_EXCHANGE_CAP, OPEN_EXCHANGE_PENALTY * open_giving[user_id])
+        scored.score -= min(RECENT_ALERT_CAP, RECENT_ALERT_PENALTY * recent_alerts[user_id])
+        results.append((scored.score, user_id, scored))
+    results.sort(key=lambda item: (-item[0], item[1]))
+    return [
+        HelperMatch(member=users[user_id], score=round(score, 4), reasons=scored.reasons)
+        for score, user_id, scored in results[:limit]
+    ]
+
+
+def rerank_requests(
+    member: User,
+    candidates: Sequence[tuple[int, float]],
+    *,
+    query_fields: dict[str, str],
+    limit: int,
+) -> list[RequestMatch]:
+    if not candidates or limit <= 0:
+        return []
+    now = timezone.now()
+    blocked = blocked_either_way(member.pk)
+    relevance = dict(candidates)
+    answered = set(
+        Exchange.objects.filter(post_id__in=list(relevance), giver_id=member.pk).values_list(
+            "post_id", flat=True
+        )
+    )
+    posts = {
+        post.pk: post
+        for post in Post.objects.filter(
+            pk__in=list(relevance),
+            kind=Kind.REQUEST,
+            status=Status.OPEN,
+            expires_at__gt=now,
+            author__is_active=True,
+        )
+        .exclude(author_id=member.pk)
+        .exclude(author_id__in=blocked)
+        .exclude(pk__in=answered)
+        .select_related("author", "author__profile", "author__profile__profession")
+        .annotate(
+            answers=Count(
+                "exchanges", filter=~Q(exchanges__state__in=[State.DECLINED, State.CANCELLED])
+            )
+        )
+    }
+    if not posts:
+        return []
+    profile = Profile.objects.filter(user_id=member.pk).select_related("profession").first()
+    my_profession = profile.profession.name if profile and profile.profession else ""
+    author_ids = list({post.author_id for post in posts.values()})
+    organisations = _organisations([member.pk, *author_ids])
+    query_text = "\n".join(str(value) for value in query_fields.values())
+    skills = [skill.name for skill in profile.skills.all()] if profile is not None else []
+
+    results: list[tuple[float, int, _Scored]] = []
+    for post_id, post in posts.items():
+        scored = _Scored(relevance[post_id])
+        post_terms = set(terms(f"{post.title} {post.description}"))
+        yours = [s for s in skills if set(terms(s)) & post_terms][:3]
+        if yours:
+            scored.reasons.append("asks for what you know: " + ", ".join(yours))
+        else:
+            words = _matched_words(query_text, f"{post.title} {post.description}")
+            scored.reasons.append(
+                "mentions " + ", ".join(words) if words else "close to what you offer"
+            )
+        author_profile = getattr(post.author, "profile", None)
+        _boundary(
+            scored,
+            organisations[member.pk],
+            organisations[post.author_id],
+            my_profession,
+            author_profile.profession.name
+            if author_profile is not None and author_profile.profession
+            else "",
+            from_them=True,
+        )
+        if not post.answers:
+            scored.score += UNANSWERED_BONUS
+            scored.reasons.append("no one has offered to help yet")
+        if post.created_at >= now - timedelta(days=7):
+            scored.score += NEW_REQUEST_BONUS
+        if post.mode in MODE_FIELDS and profile is not None:
+            attribute, _ = MODE_FIELDS[PostMode(post.mode)]
+            if not getattr(profile, attribute):
+                scored.score -= MODE_PENALTY
+        results.append((scored.score, post_id, scored))
+    results.sort(key=lambda item: (-item[0], -item[1]))
+    return [
+        RequestMatch(post=posts[post_id], score=round(score, 4), reasons=scored.reasons)
+        for score, post_id, scored in results[:limit]
+    ]
