@@ -98,22 +98,32 @@ class OrgFlow(models.Model):
 
 
 class ProfessionFlow(models.Model):
-    """Confirmed exchanges in one month between professions, by both sides' kind and place."""
+    """Confirmed exchanges in one month between professions, within one filter scope.
+
+    A scope is what the dashboard can be narrowed to: every exchange (place 0, kind ""), or
+    the exchanges with a party in a place, of a kind of organisation, or both. An exchange
+    is in a scope when its giver's or its receiver's organisation matches, and is counted
+    once even when both do. Precomputing the scopes keeps a page's read to at most one row
+    per pair of professions and month.
+    """
 
     month = models.DateField()
+    scope_place = models.IntegerField(default=0)
+    scope_kind = models.CharField(max_length=20, blank=True)
     giver_profession = models.IntegerField()
     receiver_profession = models.IntegerField()
-    giver_kind = models.CharField(max_length=20, blank=True)
-    receiver_kind = models.CharField(max_length=20, blank=True)
-    giver_place = models.IntegerField()
-    receiver_place = models.IntegerField()
     exchanges = models.IntegerField()
     minutes = models.IntegerField()
     givers = models.IntegerField()
     receivers = models.IntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["month"], name="insight_profflow_month")]
+        indexes = [
+            models.Index(
+                fields=["scope_place", "scope_kind", "month"], name="insight_profflow_scope"
+            ),
+            models.Index(fields=["month"], name="insight_profflow_month"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.month} {self.giver_profession}→{self.receiver_profession}"

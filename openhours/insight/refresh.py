@@ -431,19 +431,54 @@ def _rebuild_flows(months: set[date] | None) -> None:
         },
         months=months,
     )
-    prof_keys = [
-        "giver_profession",
-        "receiver_profession",
-        "giver_kind",
-        "receiver_kind",
-        "giver_place",
+    _aggregate_professions(months)
+
+
+# Each scope a page can ask for, and which side of an exchange puts it there. The receiver's
+# side is skipped when it names the same scope as the giver's, so nothing counts twice.
+SCOPES = [
+    ("0", "''", "1=1"),
+    ("giver_place", "''", "giver_place > 0"),
+    ("receiver_place", "''", "receiver_place > 0 AND receiver_place <> giver_place"),
+    ("0", "giver_kind", "giver_kind <> ''"),
+    ("0", "receiver_kind", "receiver_kind <> '' AND receiver_kind <> giver_kind"),
+    ("giver_place", "giver_kind", "giver_place > 0 AND giver_kind <> ''"),
+    (
         "receiver_place",
-    ]
-    _aggregate(ProfessionFlow, prof_keys, extra={}, months=months)
+        "receiver_kind",
+        "receiver_place > 0 AND receiver_kind <> '' "
+        "AND (receiver_place <> giver_place OR receiver_kind <> giver_kind)",
+    ),
+]
+
+
+def _aggregate_professions(months: set[date] | None) -> None:
+    fact = ExchangeFact._meta.db_table
+    month_filter, params = "", []
+    if months is not None:
+        month_filter = f" AND month IN ({', '.join(['%s'] * len(months))})"
+        params = sorted(months)
+    sides = " UNION ALL ".join(
+        # Fixed text from SCOPES and the models; values are parameters.
+        f"SELECT month, {place} AS scope_place, {kind} AS scope_kind, "  # noqa: S608
+        f"giver_profession, receiver_profession, minutes, giver_id, receiver_id "
+        f"FROM {fact} WHERE {condition}{month_filter}"
+        for place, kind, condition in SCOPES
+    )
+    sql = (
+        f"INSERT INTO {ProfessionFlow._meta.db_table} (month, scope_place, scope_kind, "  # noqa: S608
+        "giver_profession, receiver_profession, exchanges, minutes, givers, receivers) "
+        "SELECT month, scope_place, scope_kind, giver_profession, receiver_profession, "
+        "COUNT(*), SUM(minutes), COUNT(DISTINCT giver_id), COUNT(DISTINCT receiver_id) "
+        f"FROM ({sides}) scoped "
+        "GROUP BY month, scope_place, scope_kind, giver_profession, receiver_profession"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params * len(SCOPES))
 
 
 def _aggregate(
-    model: type[OrgFlow] | type[ProfessionFlow],
+    model: type[OrgFlow],
     keys: list[str],
     *,
     extra: dict[str, str],

@@ -320,22 +320,12 @@ class _Names:
 
     def organisation(self, pk: int) -> str:
         if self._orgs is None:
-            self._orgs = {}
-        if pk not in self._orgs:
-            self._orgs[pk] = (
-                (
-                    Organisation.objects.filter(pk=pk).values_list("name", flat=True).first()
-                    or UNKNOWN
-                )
-                if pk
-                else UNKNOWN
-            )
-        return self._orgs[pk]
+            # One query for every name: cheaper than one per row, even for all of England.
+            self._orgs = dict(Organisation.objects.values_list("pk", "name"))
+        return self._orgs.get(pk, UNKNOWN)
 
     def preload_organisations(self, pks: Iterable[int]) -> None:
-        self._orgs = self._orgs or {}
-        wanted = {pk for pk in pks if pk and pk not in self._orgs}
-        self._orgs.update(Organisation.objects.filter(pk__in=wanted).values_list("pk", "name"))
+        self.organisation(0)
 
     def profession(self, pk: int) -> str:
         return self._profession_rows().get(pk, (UNKNOWN, ""))[0]
@@ -370,7 +360,12 @@ def places() -> list[tuple[int, str]]:
 
 @dataclass
 class Pair:
-    """Flows between two groups summed over the range's months."""
+    """Flows from one group to another summed over the range's months.
+
+    ``key`` starts with the giver's and the receiver's group (an organisation or a
+    profession): a member is in exactly one of each, which is what ``people_lower_bound``
+    relies on.
+    """
 
     key: tuple[Any, ...]
     exchanges: int
@@ -379,15 +374,10 @@ class Pair:
     receivers: int
     cross_org: int = 0
     cross_profession: int = 0
-    profession: bool = False
+    part: Part = field(init=False)
 
-    def part(self) -> Part:
-        """This pair as a privacy ``Part``, grouped so that no person is in two groups."""
-        k = self.key
-        if self.profession:
-            # A member has one profession, kind and place: these triples never share a person.
-            return Part((k[0], k[2], k[4]), (k[1], k[3], k[5]), self.givers, self.receivers)
-        return Part(k[0], k[1], self.givers, self.receivers)
+    def __post_init__(self) -> None:
+        self.part = Part(self.key[0], self.key[1], self.givers, self.receivers)
 
 
 def _flow_q(filters: Filters) -> Q:
@@ -431,29 +421,26 @@ def _org_pairs(filters: Filters) -> list[Pair]:
 
 def _profession_pairs(filters: Filters) -> list[Pair]:
     rows = (
-        ProfessionFlow.objects.filter(month__gte=filters.first_month, month__lte=filters.last_month)
-        .filter(_flow_q(filters))
-        .values_list(
-            "giver_profession",
-            "receiver_profession",
-            "giver_kind",
-            "receiver_kind",
-            "giver_place",
-            "receiver_place",
+        ProfessionFlow.objects.filter(
+            scope_place=filters.place or 0,
+            scope_kind=filters.org_kind or "",
+            month__gte=filters.first_month,
+            month__lte=filters.last_month,
         )
+        .values_list("giver_profession", "receiver_profession")
         .annotate(n=Sum("exchanges"), m=Sum("minutes"), g=Max("givers"), r=Max("receivers"))
         .order_by()
     )
     return [
-        Pair(tuple(row[:6]), exchanges=n, minutes=m, givers=g, receivers=r, profession=True)
-        for *row, n, m, g, r in rows
+        Pair((giver, receiver), exchanges=n, minutes=m, givers=g, receivers=r)
+        for giver, receiver, n, m, g, r in rows
     ]
 
 
-def _cell(pairs: Sequence[Pair], value: Callable[[Pair], float]) -> Cell:
-    return Cell(
-        value=sum(value(p) for p in pairs), people=people_lower_bound(p.part() for p in pairs)
-    )
+def _cell(pairs: Sequence[Pair], value: Callable[[Pair], float], *, suppress: bool) -> Cell:
+    """The sum of ``value`` over pairs; the people behind it only matter when suppressing."""
+    people = people_lower_bound(p.part for p in pairs) if suppress else 0
+    return Cell(value=sum(value(p) for p in pairs), people=people)
 
 
 def _hours(pair: Pair) -> float:
@@ -491,8 +478,8 @@ def _headlines(
         both=Count("pk", filter=Q(given_count__gt=0, received_count__gt=0)),
         either=Count("pk", filter=Q(given_count__gt=0) | Q(received_count__gt=0)),
     )
-    exchanges = _cell(org_pairs, lambda p: p.exchanges)
-    hours = _cell(org_pairs, _hours)
+    exchanges = _cell(org_pairs, lambda p: p.exchanges, suppress=suppress)
+    hours = _cell(org_pairs, _hours, suppress=suppress)
     primary([exchanges, hours], apply=suppress)
 
     def count(n: int) -> str:
@@ -507,7 +494,7 @@ def _headlines(
 
     requests = _request_figures(filters, suppress=suppress)
     value, unvalued = _notional_value(prof_pairs, names)
-    value_cell = _cell(prof_pairs, _hours)
+    value_cell = _cell(prof_pairs, _hours, suppress=suppress)
     primary([value_cell], apply=suppress)
     return [
         Headline("Members", count(members["members"]), "approved, active accounts"),
@@ -616,13 +603,13 @@ def _value_table(pairs: list[Pair], names: _Names, *, suppress: bool) -> Dataset
     hours_cells = []
     value_cells = []
     for group, group_pairs in sorted(by_group.items()):
-        hours = _cell(group_pairs, _hours)
+        hours = _cell(group_pairs, _hours, suppress=suppress)
         pence = costs.get(group)
         value = Cell(hours.value * pence / 100 if pence else 0, hours.people)
         hours_cells.append(hours)
         value_cells.append(value)
         rows.append([group, hours, f"£{pence / 100:,.2f}" if pence else "no unit cost", value])
-    total_hours = _cell(pairs, _hours)
+    total_hours = _cell(pairs, _hours, suppress=suppress)
     total_value = Cell(sum(c.value for c in value_cells), total_hours.people)
     suppress_list(hours_cells, total_hours, apply=suppress)
     for hours, value in zip(hours_cells, value_cells, strict=True):
@@ -653,8 +640,8 @@ def _hours_by(
     groups: dict[str, list[Pair]] = defaultdict(list)
     for pair in pairs:
         groups[label(pair)].append(pair)
-    cells = {name: _cell(items, _hours) for name, items in groups.items()}
-    total = _cell(pairs, _hours)
+    cells = {name: _cell(items, _hours, suppress=suppress) for name, items in groups.items()}
+    total = _cell(pairs, _hours, suppress=suppress)
     ordered = sorted(cells.items(), key=lambda kv: -kv[1].value)
     suppress_list([c for _, c in ordered], total, apply=suppress)
     bars = [Bar(name, cell) for name, cell in ordered]
@@ -707,10 +694,10 @@ def _matrix(
         rows[r].append(pair)
         columns[c].append(pair)
     order = sorted(set(rows) | set(columns), key=lambda s: (s in (UNKNOWN, "Others"), s))
-    cell_values = {k: _cell(v, _hours) for k, v in cells.items()}
-    row_totals = {k: _cell(v, _hours) for k, v in rows.items()}
-    column_totals = {k: _cell(v, _hours) for k, v in columns.items()}
-    total = _cell(pairs, _hours)
+    cell_values = {k: _cell(v, _hours, suppress=suppress) for k, v in cells.items()}
+    row_totals = {k: _cell(v, _hours, suppress=suppress) for k, v in rows.items()}
+    column_totals = {k: _cell(v, _hours, suppress=suppress) for k, v in columns.items()}
+    total = _cell(pairs, _hours, suppress=suppress)
     suppress_matrix(cell_values, row_totals, column_totals, total, apply=suppress)
     return Matrix(
         rows=[r for r in order if r in rows],
@@ -792,7 +779,9 @@ def _ei_rows(
             involving[p.key[receiver]].append(p)
     result = []
     for group, score in now.items():
-        cell = Cell(score.ties, people_lower_bound(p.part() for p in involving[group]))
+        cell = Cell(
+            score.ties, people_lower_bound(p.part for p in involving[group]) if suppress else 0
+        )
         primary([cell], apply=suppress)
         old = before.get(group)
         result.append((name(group), score, old.index if old else None, cell))
