@@ -394,3 +394,37 @@ def test_passes_running_at_once_alert_each_request_once_and_keep_the_cap(
     assert len(per_member) == 8 and len(set(per_member)) == 8  # nobody past the cap of one
     assert all(len(alerted(p)) == 2 for p in posts)
     assert Notification.objects.filter(verb="matching.alert").count() == 8
+
+
+def test_with_the_real_engine_a_new_request_alerts_the_matching_colleague_only(
+    member: User,
+) -> None:
+    from openhours.members.models import Skill
+    from openhours.members.services import ProfileDetails, update_profile
+
+    power_bi = Skill.objects.get(name="Power BI dashboards")
+    hana, otto, blocked = UserFactory(), UserFactory(), UserFactory()
+    for who in (hana, blocked):
+        update_profile(
+            user=who,
+            details=ProfileDetails(
+                full_name=who.full_name,
+                skills=[power_bi],
+                can_help_with="Power BI dashboards for falls data.",
+            ),
+        )
+    update_profile(
+        user=otto,
+        details=ProfileDetails(full_name=otto.full_name, can_help_with="Moving departments."),
+    )
+    block_member(blocker=member, blocked=blocked)
+    post = make_post(
+        member,
+        title="A Power BI dashboard for our falls data",
+        description="We want a Power BI dashboard of monthly falls incidents.",
+        category="data",
+        skills=[power_bi],
+    )
+    route_requests()
+    assert hana in alerted(post)
+    assert member not in alerted(post) and blocked not in alerted(post)
