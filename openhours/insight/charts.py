@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .network import EIScore
 from .privacy import Cell
-from .selectors import Bar, Matrix, display
+from .selectors import Bar, Dataset, Matrix, display
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#444444"]
 INK = "#212b32"
@@ -423,3 +423,33 @@ def ei_chart(
     )
     desc = "; ".join(f"{label}: {score.index:+.2f}" for label, score, _p, _c in shown[:4])
     return _svg(key, top + len(shown) * row_h + 6, title, f"Most inward first: {desc}.", body)
+
+
+def table(dataset: Dataset, figure: str) -> SafeString:
+    """The table view of a chart (built here rather than in a template: the dashboard has a
+    few thousand cells and this is several times faster)."""
+    rows = dataset.display_rows()
+    if not rows:
+        return mark_safe('<p class="empty">Nothing to show for these filters yet.</p>')
+    caption = f"{dataset.key}-{figure}-table"
+    numeric = ' class="num"'
+    head = "".join(
+        f'<th scope="col"{numeric if i else ""}>{escape(c)}</th>'
+        for i, c in enumerate(dataset.columns)
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="num">{escape(v)}</td>' if i else f'<th scope="row">{escape(v)}</th>'
+            for i, v in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    note = f'<p class="meta">{escape(dataset.note)}</p>' if dataset.note else ""
+    return mark_safe(  # noqa: S308 (every text is escaped)
+        f'<div class="table-scroll" role="region" aria-labelledby="{caption}" tabindex="0">'
+        f'<table class="ledger-table insight-table"><caption id="{caption}">'
+        f"{escape(dataset.title)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table></div>{note}"
+    )

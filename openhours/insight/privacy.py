@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 MIN_PEOPLE = 5
 SUPPRESSED_TEXT = "fewer than 5"
@@ -33,9 +33,9 @@ class Cell:
         return None if self.suppressed else self.value
 
 
-@dataclass(frozen=True)
-class Part:
-    """One month's cell of an aggregate: its groups and distinct givers and receivers."""
+class Part(NamedTuple):
+    """An aggregate cell: its two groups, and its most distinct givers and receivers in
+    any one month."""
 
     giver_group: Hashable
     receiver_group: Hashable
@@ -54,9 +54,11 @@ def people_lower_bound(parts: Iterable[Part]) -> int:
     """
     givers: dict[Hashable, int] = {}
     receivers: dict[Hashable, int] = {}
-    for part in parts:
-        givers[part.giver_group] = max(givers.get(part.giver_group, 0), part.givers)
-        receivers[part.receiver_group] = max(receivers.get(part.receiver_group, 0), part.receivers)
+    for giver_group, receiver_group, g, r in parts:
+        if g > givers.get(giver_group, 0):
+            givers[giver_group] = g
+        if r > receivers.get(receiver_group, 0):
+            receivers[receiver_group] = r
     g, r = sum(givers.values()), sum(receivers.values())
     if not (set(givers) & set(receivers)):
         return g + r

@@ -249,13 +249,14 @@ def dashboard(
     # Silo index.
     ei = {
         "organisation": _ei_rows(
-            org_pairs, _org_pairs(filters.previous()), 0, 1, names.organisation, suppress=suppress
+            org_pairs,
+            _exchange_counts(OrgFlow, filters.previous()),
+            names.organisation,
+            suppress=suppress,
         ),
         "profession": _ei_rows(
             prof_pairs,
-            _profession_pairs(filters.previous()),
-            0,
-            1,
+            _exchange_counts(ProfessionFlow, filters.previous()),
             names.profession,
             suppress=suppress,
         ),
@@ -374,10 +375,10 @@ class Pair:
     receivers: int
     cross_org: int = 0
     cross_profession: int = 0
-    part: Part = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.part = Part(self.key[0], self.key[1], self.givers, self.receivers)
+    @property
+    def part(self) -> Part:
+        return Part(self.key[0], self.key[1], self.givers, self.receivers)
 
 
 def _flow_q(filters: Filters) -> Q:
@@ -392,6 +393,22 @@ def _flow_q(filters: Filters) -> Q:
     if not (filters.place or filters.org_kind):
         return Q()
     return giver | receiver
+
+
+def _exchange_counts(
+    model: type[OrgFlow] | type[ProfessionFlow], filters: Filters
+) -> dict[tuple[int, int], int]:
+    """Exchanges between pairs of groups: all the silo index needs of the previous period."""
+    months = Q(month__gte=filters.first_month, month__lte=filters.last_month)
+    if model is OrgFlow:
+        rows = OrgFlow.objects.filter(months, _flow_q(filters)).values_list(
+            "giver_org", "receiver_org"
+        )
+    else:
+        rows = ProfessionFlow.objects.filter(  # type: ignore[assignment]
+            months, scope_place=filters.place or 0, scope_kind=filters.org_kind or ""
+        ).values_list("giver_profession", "receiver_profession")
+    return {(g, r): n for g, r, n in rows.annotate(n=Sum("exchanges")).order_by()}
 
 
 def _org_pairs(filters: Filters) -> list[Pair]:
@@ -756,27 +773,21 @@ def _crossing_series(
 
 def _ei_rows(
     pairs: list[Pair],
-    previous: list[Pair],
-    giver: int,
-    receiver: int,
+    previous: dict[tuple[int, int], int],
     name: Callable[[int], str],
     *,
     suppress: bool,
 ) -> list[tuple[str, network.EIScore, float | None, Cell]]:
-
-    def flows(items: list[Pair]) -> dict[tuple[int, int], int]:
-        out: dict[tuple[int, int], int] = defaultdict(int)
-        for p in items:
-            out[(p.key[giver], p.key[receiver])] += p.exchanges
-        return out
-
-    now = network.ei_index(flows(pairs), unknown=0)
-    before = network.ei_index(flows(previous), unknown=0)
+    flows: dict[tuple[int, int], int] = defaultdict(int)
+    for p in pairs:
+        flows[(p.key[0], p.key[1])] += p.exchanges
+    now = network.ei_index(flows, unknown=0)
+    before = network.ei_index(previous, unknown=0)
     involving: dict[int, list[Pair]] = defaultdict(list)
     for p in pairs:
-        involving[p.key[giver]].append(p)
-        if p.key[receiver] != p.key[giver]:
-            involving[p.key[receiver]].append(p)
+        involving[p.key[0]].append(p)
+        if p.key[1] != p.key[0]:
+            involving[p.key[1]].append(p)
     result = []
     for group, score in now.items():
         cell = Cell(

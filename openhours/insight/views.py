@@ -40,6 +40,10 @@ class Figure:
     chart: SafeString | None
     datasets: list[selectors.Dataset]
     explanation: str = ""
+    tables: list[tuple[selectors.Dataset, SafeString]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.tables = [(d, charts.table(d, self.key)) for d in self.datasets]
 
 
 @dataclass
