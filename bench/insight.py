@@ -17,7 +17,9 @@ Then it times, in the same run:
    nothing new;
 3. the dashboard for a coordinator and for a system leader under several filters, p50 and
    p95 over ``BENCH_REPEATS`` renders each, next to a plain page of the app (a member's
-   naming choice) rendered the same way in the same run.
+   naming choice) rendered the same way in the same run: "cold" clears the cache before
+   every render, so every figure is computed from the aggregates; "cached" is what a
+   second viewer of the same filters gets until the next refresh.
 
     make bench-insight                                   # about 5 minutes on 2 cores
     BENCH_MEMBERS=20000 BENCH_EXCHANGES=200000 .venv/bin/python bench/insight.py
@@ -305,6 +307,7 @@ def percentile(values: list[float], pct: int) -> float:
 
 
 def time_pages() -> list[tuple[str, list[float]]]:
+    from django.core.cache import cache
     from django.test import Client
 
     from openhours.accounts.models import User
@@ -322,9 +325,12 @@ def time_pages() -> list[tuple[str, list[float]]]:
     results: list[tuple[str, list[float]]] = []
     for label, user, path, paths in (
         ("plain page (naming choice)", coordinator, "/insight/naming/", [""]),
-        ("dashboard, coordinator", coordinator, "/insight/", queries),
-        ("dashboard, system leader", leader, "/insight/", queries),
+        ("dashboard, coordinator, cold", coordinator, "/insight/", queries),
+        ("dashboard, system leader, cold", leader, "/insight/", queries),
+        ("dashboard, coordinator, cached", coordinator, "/insight/", queries),
+        ("dashboard, system leader, cached", leader, "/insight/", queries),
     ):
+        cold = label.endswith("cold")
         client = Client()
         client.force_login(user)
         for query in paths:  # warm up: templates, connections
@@ -332,6 +338,8 @@ def time_pages() -> list[tuple[str, list[float]]]:
         timings = []
         for _ in range(REPEATS):
             for query in paths:
+                if cold:  # every figure computed from the aggregates, none from the cache
+                    cache.clear()
                 started = time.perf_counter()
                 response = client.get(path + query)
                 timings.append((time.perf_counter() - started) * 1000)
@@ -385,16 +393,16 @@ def main() -> None:
     print(f"{'full rebuild':<40}{rebuild:>10.1f}")
     print(f"{f'incremental ({NEW_EXCHANGES:,} new exchanges)':<40}{incremental:>10.2f}")
     print(f"{'incremental (nothing new)':<40}{idle:>10.2f}")
-    print(f"\n{'page':<32}{'p50 ms':>10}{'p95 ms':>10}{'ratio p95':>12}")
+    print(f"\n{'page':<36}{'p50 ms':>10}{'p95 ms':>10}{'ratio p95':>12}")
     plain_p95 = percentile(pages[0][1], 95)
     for label, timings in pages:
         p50, p95 = percentile(timings, 50), percentile(timings, 95)
-        print(f"{label:<32}{p50:>10.1f}{p95:>10.1f}{p95 / plain_p95:>12.1f}")
-    worst = max(percentile(t, 95) for label, t in pages[1:])
+        print(f"{label:<36}{p50:>10.1f}{p95:>10.1f}{p95 / plain_p95:>12.1f}")
+    worst = max(percentile(t, 95) for label, t in pages[1:] if label.endswith("cold"))
     ok = rebuild < 120 and worst < 300
     print(
         f"\nTargets: full rebuild under 120 s ({rebuild:.0f} s), dashboard p95 under 300 ms "
-        f"({worst:.0f} ms): {'met' if ok else 'NOT met'}"
+        f"without the cache ({worst:.0f} ms): {'met' if ok else 'NOT met'}"
     )
     sys.exit(0 if ok else 1)
 

@@ -10,11 +10,12 @@ docs/insight.md.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -40,6 +41,7 @@ from .privacy import (
     SUPPRESSED_TEXT,
     Cell,
     Part,
+    people_by,
     people_lower_bound,
     primary,
     share_hidden,
@@ -47,7 +49,9 @@ from .privacy import (
     suppress_matrix,
 )
 
+K = TypeVar("K")
 ACTIVE_DAYS = 90
+CACHE_SECONDS = 600
 STALE_REQUEST_DAYS = 14
 TOP = 10
 UNKNOWN = "Not recorded"
@@ -172,8 +176,40 @@ class Dashboard:
 def dashboard(
     filters: Filters, *, suppress: bool, show_members: bool, now: datetime | None = None
 ) -> Dashboard:
-    now = now or timezone.now()
+    """Every figure for these filters, suppressed or not; members' names only when asked.
+
+    The figures change only when ``refresh_insight`` runs, so they are cached per filters
+    and viewer class under the refresh's timestamp (a refresh makes a new key), for at most
+    ``CACHE_SECONDS``. Names are read afresh every time, so a member's opt-out takes effect
+    at once.
+    """
     state = RefreshState.objects.first()
+    version = f"{state.pk}-{state.last_run_at.isoformat()}" if state and state.last_run_at else "0"
+    key = (
+        f"insight:dashboard:{version}:{filters.start}:{filters.end}:{filters.place}:"
+        f"{filters.org_kind}:{int(suppress)}"
+    )
+    data: Dashboard | None = cache.get(key) if now is None else None
+    if data is None:
+        data = _figures(filters, suppress=suppress, now=now or timezone.now(), state=state)
+        if now is None:
+            cache.set(key, data, CACHE_SECONDS)
+    if not show_members:
+        return data
+    spanners = _member_spanners()
+    members = Dataset(
+        "spanner_members",
+        "Members who connect otherwise separate groups (betweenness, last 12 months)",
+        ["member", "betweenness", "other organisations exchanged with"],
+        [[label, f"{score:.3f}", reached] for label, score, reached in spanners],
+        note="Members who asked not to be named are listed without their name.",
+    )
+    return replace(data, spanners=spanners, datasets={**data.datasets, members.key: members})
+
+
+def _figures(
+    filters: Filters, *, suppress: bool, now: datetime, state: RefreshState | None
+) -> Dashboard:
     names = _Names()
     datasets: dict[str, Dataset] = {}
     bars: dict[str, list[Bar]] = {}
@@ -270,17 +306,8 @@ def dashboard(
         "spanner_orgs",
         "Organisations that connect others (betweenness)",
         ["organisation", "betweenness"],
-        [[label, round(score, 4)] for label, score in org_betweenness],
+        [[label, f"{score:.3f}"] for label, score in org_betweenness],
     )
-    spanners = _member_spanners() if show_members else None
-    if spanners is not None:
-        datasets["spanner_members"] = Dataset(
-            "spanner_members",
-            "Members who connect otherwise separate groups (betweenness, last 12 months)",
-            ["member", "betweenness", "other organisations exchanged with"],
-            [[label, round(score, 4), reached] for label, score, reached in spanners],
-            note="Members who asked not to be named are listed without their name.",
-        )
 
     # Unmet demand.
     bars["skills"], datasets["skills"] = _skills(filters, names, suppress=suppress)
@@ -303,7 +330,7 @@ def dashboard(
         matrices=matrices,
         series=series,
         ei=ei,
-        spanners=spanners,
+        spanners=None,
         org_betweenness=org_betweenness,
     )
 
@@ -375,10 +402,10 @@ class Pair:
     receivers: int
     cross_org: int = 0
     cross_profession: int = 0
+    part: Part = field(init=False, repr=False)
 
-    @property
-    def part(self) -> Part:
-        return Part(self.key[0], self.key[1], self.givers, self.receivers)
+    def __post_init__(self) -> None:
+        self.part = Part(self.key[0], self.key[1], self.givers, self.receivers)
 
 
 def _flow_q(filters: Filters) -> Q:
@@ -458,6 +485,17 @@ def _cell(pairs: Sequence[Pair], value: Callable[[Pair], float], *, suppress: bo
     """The sum of ``value`` over pairs; the people behind it only matter when suppressing."""
     people = people_lower_bound(p.part for p in pairs) if suppress else 0
     return Cell(value=sum(value(p) for p in pairs), people=people)
+
+
+def _cells(groups: Mapping[K, list[Pair]], *, suppress: bool) -> dict[K, Cell]:
+    """Hours in each group of pairs, with the people behind each (one pass for all)."""
+    people: dict[Any, int] = {}
+    if suppress:
+        people = people_by((key, p.part) for key, items in groups.items() for p in items)
+    return {
+        key: Cell(sum(p.minutes for p in items) / 60, people.get(key, 0))
+        for key, items in groups.items()
+    }
 
 
 def _hours(pair: Pair) -> float:
@@ -657,7 +695,7 @@ def _hours_by(
     groups: dict[str, list[Pair]] = defaultdict(list)
     for pair in pairs:
         groups[label(pair)].append(pair)
-    cells = {name: _cell(items, _hours, suppress=suppress) for name, items in groups.items()}
+    cells = _cells(groups, suppress=suppress)
     total = _cell(pairs, _hours, suppress=suppress)
     ordered = sorted(cells.items(), key=lambda kv: -kv[1].value)
     suppress_list([c for _, c in ordered], total, apply=suppress)
@@ -711,9 +749,9 @@ def _matrix(
         rows[r].append(pair)
         columns[c].append(pair)
     order = sorted(set(rows) | set(columns), key=lambda s: (s in (UNKNOWN, "Others"), s))
-    cell_values = {k: _cell(v, _hours, suppress=suppress) for k, v in cells.items()}
-    row_totals = {k: _cell(v, _hours, suppress=suppress) for k, v in rows.items()}
-    column_totals = {k: _cell(v, _hours, suppress=suppress) for k, v in columns.items()}
+    cell_values = _cells(cells, suppress=suppress)
+    row_totals = _cells(rows, suppress=suppress)
+    column_totals = _cells(columns, suppress=suppress)
     total = _cell(pairs, _hours, suppress=suppress)
     suppress_matrix(cell_values, row_totals, column_totals, total, apply=suppress)
     return Matrix(
@@ -783,16 +821,16 @@ def _ei_rows(
         flows[(p.key[0], p.key[1])] += p.exchanges
     now = network.ei_index(flows, unknown=0)
     before = network.ei_index(previous, unknown=0)
-    involving: dict[int, list[Pair]] = defaultdict(list)
-    for p in pairs:
-        involving[p.key[0]].append(p)
-        if p.key[1] != p.key[0]:
-            involving[p.key[1]].append(p)
+    people: dict[Any, int] = {}
+    if suppress:
+        people = people_by(
+            (group, p.part)
+            for p in pairs
+            for group in ((p.key[0],) if p.key[0] == p.key[1] else (p.key[0], p.key[1]))
+        )
     result = []
     for group, score in now.items():
-        cell = Cell(
-            score.ties, people_lower_bound(p.part for p in involving[group]) if suppress else 0
-        )
+        cell = Cell(score.ties, people.get(group, 0))
         primary([cell], apply=suppress)
         old = before.get(group)
         result.append((name(group), score, old.index if old else None, cell))
