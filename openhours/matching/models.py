@@ -103,7 +103,9 @@ class Suggestion(models.Model):
                 | models.Q(invited_by__isnull=False),
                 name="matching_invitation_has_inviter",
             ),
-            models.CheckConstraint(condition=models.Q(round__gte=1), name="matching_round_positive"),
+            models.CheckConstraint(
+                condition=models.Q(round__gte=1), name="matching_round_positive"
+            ),
         ]
 
     def __str__(self) -> str:

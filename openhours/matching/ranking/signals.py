@@ -32,7 +32,7 @@ from openhours.accounts.models import Approval, User
 from openhours.exchanges.models import ACTIVE_STATES, Exchange, State
 from openhours.matching.models import MemberDocument, Suggestion, SuggestionKind
 from openhours.matching.ranking.results import HelperMatch, RequestMatch
-from openhours.matching.ranking.text import terms
+from openhours.matching.ranking.text import is_content, terms
 from openhours.members.models import Profile
 from openhours.members.selectors import blocked_either_way
 from openhours.posts.models import Kind, Post, PostMode, Status
@@ -98,6 +98,11 @@ def _boundary(
         scored.reasons.append(f"a different profession ({their_profession})")
 
 
+def content_terms(text: str) -> set[str]:
+    """The stemmed terms of `text` that can make a match on their own."""
+    return {term for term in terms(text) if is_content(term) and len(term) > 2}
+
+
 def _matched_words(query_text: str, text: str, limit: int = 3) -> list[str]:
     """Words of the query, as the query wrote them, that `text` also uses (stemmed)."""
     theirs = set(terms(text))
@@ -105,7 +110,7 @@ def _matched_words(query_text: str, text: str, limit: int = 3) -> list[str]:
     for word in query_text.lower().replace("\n", " ").split():
         cleaned = "".join(ch for ch in word if ch.isalnum())
         stems = terms(cleaned)
-        if len(cleaned) > 3 and stems and stems[0] in theirs:
+        if len(cleaned) > 3 and stems and is_content(stems[0]) and stems[0] in theirs:
             seen.setdefault(stems[0], cleaned)
     return list(seen.values())[:limit]
 
@@ -175,14 +180,14 @@ def rerank_helpers(
     for user_id, user in users.items():
         profile = user.profile
         scored = _Scored(relevance[user_id])
-        query_terms = set(terms(query_text))
-        known = [s.name for s in profile.skills.all() if set(terms(s.name)) & query_terms][:3]
+        query_terms = content_terms(query_text)
+        known = [s.name for s in profile.skills.all() if content_terms(s.name) & query_terms][:3]
         words = _matched_words(
             query_text, " ".join(str(v) for v in documents.get(user_id, {}).values())
         )
         if known:
             scored.reasons.append("knows: " + ", ".join(known))
-        if profile.job_title and set(terms(profile.job_title)) & query_terms:
+        if profile.job_title and content_terms(profile.job_title) & query_terms:
             scored.reasons.append(f"works as {profile.job_title}")
         if words and not known:
             scored.reasons.append("mentions: " + ", ".join(words))
@@ -270,8 +275,8 @@ def rerank_requests(
     results: list[tuple[float, int, _Scored]] = []
     for post_id, post in posts.items():
         scored = _Scored(relevance[post_id])
-        post_terms = set(terms(f"{post.title} {post.description}"))
-        yours = [s for s in skills if set(terms(s)) & post_terms][:3]
+        post_terms = content_terms(f"{post.title} {post.description}")
+        yours = [s for s in skills if content_terms(s) & post_terms][:3]
         if yours:
             scored.reasons.append("asks for what you know: " + ", ".join(yours))
         else:
