@@ -44,9 +44,9 @@ from .privacy import (
     people_by,
     people_lower_bound,
     primary,
+    protect_sums,
     share_hidden,
     suppress_list,
-    suppress_matrix,
 )
 
 K = TypeVar("K")
@@ -108,6 +108,7 @@ class Dataset:
     columns: list[str]
     rows: list[list[Any]] = field(default_factory=list)
     note: str = ""
+    csv_only: bool = False  # too long for the page; a download only
 
     def display_rows(self) -> list[list[str]]:
         return [[display(value) for value in row] for row in self.rows]
@@ -140,11 +141,13 @@ class Bar:
 
 @dataclass
 class Matrix:
-    rows: list[str]
-    columns: list[str]
-    cells: dict[tuple[str, str], Cell]
-    row_totals: dict[str, Cell]
-    column_totals: dict[str, Cell]
+    """Rows give, columns receive. Keys are labels once named (ids before)."""
+
+    rows: list[Any]
+    columns: list[Any]
+    cells: dict[tuple[Any, Any], Cell]
+    row_totals: dict[Any, Cell]
+    column_totals: dict[Any, Cell]
     total: Cell
 
 
@@ -217,64 +220,56 @@ def _figures(
 
     org_pairs = _org_pairs(filters)
     prof_pairs = _profession_pairs(filters)
-    headlines = _headlines(filters, org_pairs, prof_pairs, suppress=suppress, now=now, names=names)
+    costs = _unit_costs()
+    hours = _hours_tables(org_pairs, prof_pairs, names, costs, suppress=suppress)
+    exchanges, series = _exchange_family(filters, org_pairs, suppress=suppress)
+    headlines = _headlines(
+        filters, exchanges, hours, prof_pairs, costs, suppress=suppress, now=now, names=names
+    )
     datasets["headline"] = Dataset(
         "headline", "Headline figures", ["figure", "value"], [[h.label, h.value] for h in headlines]
     )
 
-    # Hours given by profession and by organisation kind, and notional value.
+    # Hours given by profession and by kind of organisation, and notional value.
     bars["by_profession"], datasets["by_profession"] = _hours_by(
         "by_profession",
         "Hours given, by the giver's profession (the chart shows the 15 largest)",
         "profession",
-        prof_pairs,
-        lambda p: names.profession(p.key[0]),
-        suppress=suppress,
+        {names.profession(k): c for k, c in hours.profession.row_totals.items()},
+        hours.total,
     )
     bars["by_kind"], datasets["by_kind"] = _hours_by(
         "by_kind",
         "Hours given, by the giver's kind of organisation",
         "kind of organisation",
-        org_pairs,
-        lambda p: kind_label(p.key[2]),
-        suppress=suppress,
+        hours.kind.row_totals,
+        hours.total,
     )
-    datasets["value"] = _value_table(prof_pairs, names, suppress=suppress)
+    datasets["value"] = _value_table(hours, costs)
 
     # Knowledge flows.
-    matrices["kind"] = _matrix(
-        org_pairs, lambda p: kind_label(p.key[2]), lambda p: kind_label(p.key[3]), suppress=suppress
-    )
-    matrices["org"] = _matrix(
-        org_pairs,
-        *_top_labels(org_pairs, 0, 1, names.organisation, names.preload_organisations),
-        suppress=suppress,
-    )
-    matrices["profession"] = _matrix(
-        prof_pairs, *_top_labels(prof_pairs, 0, 1, names.profession), suppress=suppress
-    )
-    matrices["place"] = _matrix(
-        org_pairs,
-        lambda p: names.place(p.key[4]),
-        lambda p: names.place(p.key[5]),
-        suppress=suppress,
-    )
+    matrices["kind"] = hours.kind
+    matrices["place"] = hours.place
+    matrices["org"] = _top_block(hours.org, names.organisation)
+    matrices["profession"] = _top_block(hours.profession, names.profession)
     for key, title, what in (
         ("kind", "Hours between kinds of organisation", "kind of organisation"),
-        (
-            "org",
-            "Hours between organisations (the ten giving most; the rest as one)",
-            "organisation",
-        ),
-        (
-            "profession",
-            "Hours between professions (the ten giving most; the rest as one)",
-            "profession",
-        ),
+        ("org", "Hours between the ten organisations with most hours", "organisation"),
+        ("profession", "Hours between the ten professions with most hours", "profession"),
         ("place", "Hours between places", "place"),
     ):
         datasets[f"flow_{key}"] = _matrix_dataset(f"flow_{key}", title, what, matrices[key])
-    series = _crossing_series(filters, suppress=suppress)
+    for key, what, full, name in (
+        ("org", "organisation", hours.org, names.organisation),
+        ("profession", "profession", hours.profession, names.profession),
+    ):
+        datasets[f"flow_{key}_all"] = _matrix_dataset(
+            f"flow_{key}_all",
+            f"Hours between every pair of {what}s",
+            what,
+            _named(full, name),
+            csv_only=True,
+        )
     datasets["crossing"] = Dataset(
         "crossing",
         "Share of exchanges that cross a boundary, by month",
@@ -520,8 +515,10 @@ def _member_q(filters: Filters) -> Q:
 
 def _headlines(
     filters: Filters,
-    org_pairs: list[Pair],
+    exchanges: Cell,
+    hours: HoursTables,
     prof_pairs: list[Pair],
+    costs: dict[str, int | None],
     *,
     suppress: bool,
     now: datetime,
@@ -533,9 +530,6 @@ def _headlines(
         both=Count("pk", filter=Q(given_count__gt=0, received_count__gt=0)),
         either=Count("pk", filter=Q(given_count__gt=0) | Q(received_count__gt=0)),
     )
-    exchanges = _cell(org_pairs, lambda p: p.exchanges, suppress=suppress)
-    hours = _cell(org_pairs, _hours, suppress=suppress)
-    primary([exchanges, hours], apply=suppress)
 
     def count(n: int) -> str:
         return SUPPRESSED_TEXT if suppress and 0 < n < MIN_PEOPLE else f"{n:,}"
@@ -548,9 +542,8 @@ def _headlines(
         return f"{100 * part / whole:.0f}%"
 
     requests = _request_figures(filters, suppress=suppress)
-    value, unvalued = _notional_value(prof_pairs, names)
-    value_cell = _cell(prof_pairs, _hours, suppress=suppress)
-    primary([value_cell], apply=suppress)
+    value, unvalued = _notional_value(prof_pairs, names, costs)
+    value_cell = hours.total
     return [
         Headline("Members", count(members["members"]), "approved, active accounts"),
         Headline(
@@ -559,7 +552,7 @@ def _headlines(
             f"gave or received in the last {ACTIVE_DAYS} days",
         ),
         Headline("Exchanges", display(exchanges), "confirmed in the period"),
-        Headline("Hours exchanged", display(hours), "confirmed in the period"),
+        Headline("Hours exchanged", display(hours.total), "confirmed in the period"),
         Headline(
             "Members who have both given and received",
             share(members["both"], members["either"]),
@@ -636,8 +629,9 @@ def _unit_costs() -> dict[str, int | None]:
     return dict(UnitCost.objects.values_list("role_group", "pence_per_hour"))
 
 
-def _notional_value(pairs: list[Pair], names: _Names) -> tuple[float, float]:
-    costs = _unit_costs()
+def _notional_value(
+    pairs: list[Pair], names: _Names, costs: dict[str, int | None]
+) -> tuple[float, float]:
     value = 0.0
     unvalued = 0.0
     for pair in pairs:
@@ -649,28 +643,15 @@ def _notional_value(pairs: list[Pair], names: _Names) -> tuple[float, float]:
     return value, unvalued
 
 
-def _value_table(pairs: list[Pair], names: _Names, *, suppress: bool) -> Dataset:
-    costs = _unit_costs()
-    by_group: dict[str, list[Pair]] = defaultdict(list)
-    for pair in pairs:
-        by_group[names.cost_group(pair.key[0]) or UNKNOWN].append(pair)
-    rows = []
-    hours_cells = []
-    value_cells = []
-    for group, group_pairs in sorted(by_group.items()):
-        hours = _cell(group_pairs, _hours, suppress=suppress)
+def _value_table(hours: HoursTables, costs: dict[str, int | None]) -> Dataset:
+    rows: list[list[Any]] = []
+    for group, cell in sorted(hours.value_groups.items()):
         pence = costs.get(group)
-        value = Cell(hours.value * pence / 100 if pence else 0, hours.people)
-        hours_cells.append(hours)
-        value_cells.append(value)
-        rows.append([group, hours, f"£{pence / 100:,.2f}" if pence else "no unit cost", value])
-    total_hours = _cell(pairs, _hours, suppress=suppress)
-    total_value = Cell(sum(c.value for c in value_cells), total_hours.people)
-    suppress_list(hours_cells, total_hours, apply=suppress)
-    for hours, value in zip(hours_cells, value_cells, strict=True):
-        value.suppressed = hours.suppressed
-    total_value.suppressed = total_hours.suppressed
-    rows.append(["All staff groups", total_hours, "", total_value])
+        value = Cell(cell.value * pence / 100 if pence else 0, cell.people, cell.suppressed)
+        rows.append([group, cell, f"£{pence / 100:,.2f}" if pence else "no unit cost", value])
+    total_value = sum(row[3].value for row in rows)
+    total = hours.total
+    rows.append(["All staff groups", total, "", Cell(total_value, total.people, total.suppressed)])
     return Dataset(
         "value",
         "Notional value by staff group (hours given \u00d7 hourly unit cost, £)",
@@ -684,21 +665,10 @@ def _value_table(pairs: list[Pair], names: _Names, *, suppress: bool) -> Dataset
 
 
 def _hours_by(
-    key: str,
-    title: str,
-    what: str,
-    pairs: list[Pair],
-    label: Callable[[Pair], str],
-    *,
-    suppress: bool,
+    key: str, title: str, what: str, cells: Mapping[str, Cell], total: Cell
 ) -> tuple[list[Bar], Dataset]:
-    groups: dict[str, list[Pair]] = defaultdict(list)
-    for pair in pairs:
-        groups[label(pair)].append(pair)
-    cells = _cells(groups, suppress=suppress)
-    total = _cell(pairs, _hours, suppress=suppress)
+    """Bars from a heat map's row totals: the same cells, so the same suppression."""
     ordered = sorted(cells.items(), key=lambda kv: -kv[1].value)
-    suppress_list([c for _, c in ordered], total, apply=suppress)
     bars = [Bar(name, cell) for name, cell in ordered]
     dataset = Dataset(
         key,
@@ -712,60 +682,155 @@ def _hours_by(
 # Flows -------------------------------------------------------------------------------------------
 
 
-def _top_labels(
-    pairs: list[Pair],
-    giver: int,
-    receiver: int,
-    name: Callable[[int], str],
-    preload: Callable[[Iterable[int]], None] | None = None,
-) -> tuple[Callable[[Pair], str], Callable[[Pair], str]]:
-    hours: dict[int, int] = defaultdict(int)
-    for pair in pairs:
-        hours[pair.key[giver]] += pair.minutes
-        hours[pair.key[receiver]] += pair.minutes
-    top = {pk for pk, _ in sorted(hours.items(), key=lambda kv: -kv[1])[:TOP] if pk}
-    if preload is not None:
-        preload(top)
+@dataclass
+class HoursTables:
+    """Every table of hours on the page, suppressed together.
 
-    def label(pk: int) -> str:
-        return name(pk) if pk in top else ("Others" if pk else UNKNOWN)
+    They share cells: the bars by kind are the kind heat map's row totals, the bars by
+    profession the profession heat map's, and one grand total serves them all. Their sums
+    are protected together, so a figure hidden in one table can't be worked out from
+    another.
+    """
 
-    return (lambda p: label(p.key[giver])), (lambda p: label(p.key[receiver]))
+    kind: Matrix
+    place: Matrix
+    org: Matrix  # keyed by organisation id
+    profession: Matrix  # keyed by profession id
+    value_groups: dict[str, Cell]
+    total: Cell
 
 
-def _matrix(
-    pairs: list[Pair],
-    row_label: Callable[[Pair], str],
-    column_label: Callable[[Pair], str],
+def _hours_tables(
+    org_pairs: list[Pair],
+    prof_pairs: list[Pair],
+    names: _Names,
+    costs: dict[str, int | None],
     *,
     suppress: bool,
+) -> HoursTables:
+    kind = _full_matrix(
+        org_pairs, lambda p: kind_label(p.key[2]), lambda p: kind_label(p.key[3]), suppress
+    )
+    place = _full_matrix(
+        org_pairs, lambda p: names.place(p.key[4]), lambda p: names.place(p.key[5]), suppress
+    )
+    org = _full_matrix(org_pairs, lambda p: p.key[0], lambda p: p.key[1], suppress)
+    profession = _full_matrix(prof_pairs, lambda p: p.key[0], lambda p: p.key[1], suppress)
+    # Every lower bound of the people behind all hours is valid; the largest is the best.
+    total = Cell(
+        sum(p.minutes for p in org_pairs) / 60,
+        max(m.total.people for m in (kind, place, org, profession)),
+    )
+    for matrix in (kind, place, org, profession):
+        matrix.total = total
+    by_group: dict[str, list[Pair]] = defaultdict(list)
+    for pair in prof_pairs:
+        by_group[names.cost_group(pair.key[0]) or UNKNOWN].append(pair)
+    value_groups = _cells(by_group, suppress=suppress)
+
+    matrices = (kind, place, org, profession)
+    primary(
+        [
+            *(c for m in matrices for c in (*m.cells.values(), *m.row_totals.values())),
+            *(c for m in matrices for c in m.column_totals.values()),
+            *value_groups.values(),
+            total,
+        ],
+        apply=suppress,
+    )
+    relations: list[list[Cell]] = []
+    for m in matrices:
+        relations += _matrix_relations(m)
+    for group, group_pairs in by_group.items():
+        members = {p.key[0] for p in group_pairs}
+        relations.append(
+            [c for k, c in profession.row_totals.items() if k in members] + [value_groups[group]]
+        )
+    relations.append([*value_groups.values(), total])
+    protect_sums(relations, apply=suppress)
+    return HoursTables(kind, place, org, profession, value_groups, total)
+
+
+def _full_matrix(
+    pairs: list[Pair],
+    row_key: Callable[[Pair], Any],
+    column_key: Callable[[Pair], Any],
+    suppress: bool,
 ) -> Matrix:
-    cells: dict[tuple[str, str], list[Pair]] = defaultdict(list)
-    rows: dict[str, list[Pair]] = defaultdict(list)
-    columns: dict[str, list[Pair]] = defaultdict(list)
+    """Hours from row groups to column groups, with totals; nothing suppressed yet."""
+    cells: dict[tuple[Any, Any], list[Pair]] = defaultdict(list)
+    rows: dict[Any, list[Pair]] = defaultdict(list)
+    columns: dict[Any, list[Pair]] = defaultdict(list)
     for pair in pairs:
-        r, c = row_label(pair), column_label(pair)
+        r, c = row_key(pair), column_key(pair)
         cells[(r, c)].append(pair)
         rows[r].append(pair)
         columns[c].append(pair)
-    order = sorted(set(rows) | set(columns), key=lambda s: (s in (UNKNOWN, "Others"), s))
-    cell_values = _cells(cells, suppress=suppress)
-    row_totals = _cells(rows, suppress=suppress)
-    column_totals = _cells(columns, suppress=suppress)
-    total = _cell(pairs, _hours, suppress=suppress)
-    suppress_matrix(cell_values, row_totals, column_totals, total, apply=suppress)
+    order = sorted(set(rows) | set(columns), key=lambda s: (s in (UNKNOWN, 0), str(s)))
     return Matrix(
         rows=[r for r in order if r in rows],
         columns=[c for c in order if c in columns],
-        cells=cell_values,
-        row_totals=row_totals,
-        column_totals=column_totals,
-        total=total,
+        cells=_cells(cells, suppress=suppress),
+        row_totals=_cells(rows, suppress=suppress),
+        column_totals=_cells(columns, suppress=suppress),
+        total=_cell(pairs, _hours, suppress=suppress),
     )
 
 
-def _matrix_dataset(key: str, title: str, what: str, matrix: Matrix) -> Dataset:
-    rows = []
+def _matrix_relations(matrix: Matrix) -> list[list[Cell]]:
+    """Each row with its total, each column with its total, and the totals with the total."""
+    by_row: dict[Any, list[Cell]] = defaultdict(list)
+    by_column: dict[Any, list[Cell]] = defaultdict(list)
+    for (r, c), cell in matrix.cells.items():
+        by_row[r].append(cell)
+        by_column[c].append(cell)
+    relations = [by_row[r] + [total] for r, total in matrix.row_totals.items()]
+    relations += [by_column[c] + [total] for c, total in matrix.column_totals.items()]
+    relations.append([*matrix.row_totals.values(), matrix.total])
+    relations.append([*matrix.column_totals.values(), matrix.total])
+    return relations
+
+
+def _top_block(matrix: Matrix, name: Callable[[int], str]) -> Matrix:
+    """The part of a suppressed matrix between its ten groups with most hours, named.
+
+    A block of the full table, not a regrouping, so its cells keep their suppression; the
+    totals are the full rows' and columns'.
+    """
+    hours: dict[Any, float] = defaultdict(float)
+    for key, cell in matrix.row_totals.items():
+        hours[key] += cell.value
+    for key, cell in matrix.column_totals.items():
+        hours[key] += cell.value
+    top = [k for k, _ in sorted(hours.items(), key=lambda kv: -kv[1]) if k][:TOP]
+    return _named(
+        Matrix(
+            rows=[r for r in matrix.rows if r in top],
+            columns=[c for c in matrix.columns if c in top],
+            cells={k: c for k, c in matrix.cells.items() if k[0] in top and k[1] in top},
+            row_totals={k: c for k, c in matrix.row_totals.items() if k in top},
+            column_totals={k: c for k, c in matrix.column_totals.items() if k in top},
+            total=matrix.total,
+        ),
+        name,
+    )
+
+
+def _named(matrix: Matrix, name: Callable[[int], str]) -> Matrix:
+    return Matrix(
+        rows=[name(r) for r in matrix.rows],
+        columns=[name(c) for c in matrix.columns],
+        cells={(name(r), name(c)): cell for (r, c), cell in matrix.cells.items()},
+        row_totals={name(k): c for k, c in matrix.row_totals.items()},
+        column_totals={name(k): c for k, c in matrix.column_totals.items()},
+        total=matrix.total,
+    )
+
+
+def _matrix_dataset(
+    key: str, title: str, what: str, matrix: Matrix, *, csv_only: bool = False
+) -> Dataset:
+    rows: list[list[Any]] = []
     for r in matrix.rows:
         for c in matrix.columns:
             cell = matrix.cells.get((r, c))
@@ -776,12 +841,17 @@ def _matrix_dataset(key: str, title: str, what: str, matrix: Matrix) -> Dataset:
     for c in matrix.columns:
         rows.append(["All", c, matrix.column_totals[c]])
     rows.append(["All", "All", matrix.total])
-    return Dataset(key, title, [f"giver's {what}", f"receiver's {what}", "hours"], rows)
+    return Dataset(
+        key, title, [f"giver's {what}", f"receiver's {what}", "hours"], rows, csv_only=csv_only
+    )
 
 
-def _crossing_series(
-    filters: Filters, *, suppress: bool
-) -> list[tuple[date, Cell, Cell | None, Cell | None]]:
+def _exchange_family(
+    filters: Filters, org_pairs: list[Pair], *, suppress: bool
+) -> tuple[Cell, list[tuple[date, Cell, Cell | None, Cell | None]]]:
+    """Exchanges in the period and by month: the months sum to the headline, so a hidden
+    month is protected against subtraction from it, and its shares are hidden with it."""
+    exchanges = _cell(org_pairs, lambda p: p.exchanges, suppress=suppress)
     rows = (
         OrgFlow.objects.filter(month__gte=filters.first_month, month__lte=filters.last_month)
         .filter(_flow_q(filters))
@@ -798,12 +868,17 @@ def _crossing_series(
     for month, items in sorted(months.items()):
         n = sum(i[0] for i in items)
         people = sum(i[3] for i in items)  # givers in different organisations are different
-        total = Cell(n, people)
         cross_org = Cell(round(100 * sum(i[1] for i in items) / n, 1), people) if n else None
         cross_prof = Cell(round(100 * sum(i[2] for i in items) / n, 1), people) if n else None
-        primary([c for c in (total, cross_org, cross_prof) if c], apply=suppress)
-        series.append((month, total, cross_org, cross_prof))
-    return series
+        series.append((month, Cell(n, people), cross_org, cross_prof))
+    totals = [total for _m, total, _o, _p in series]
+    primary([*totals, exchanges], apply=suppress)
+    protect_sums([[*totals, exchanges]], apply=suppress)
+    for _month, total, cross_org, cross_prof in series:
+        for share in (cross_org, cross_prof):
+            if share is not None and total.suppressed:
+                share.suppressed = True
+    return exchanges, series
 
 
 # Silo index -------------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ class Figure:
     tables: list[tuple[selectors.Dataset, SafeString]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.tables = [(d, charts.table(d, self.key)) for d in self.datasets]
+        self.tables = [(d, charts.table(d, self.key)) for d in self.datasets if not d.csv_only]
 
 
 @dataclass
@@ -146,13 +146,13 @@ def _sections(data: selectors.Dashboard) -> list[Section]:
                     "flow_org",
                     d["flow_org"].title,
                     charts.heatmap("flow_org", d["flow_org"].title, m["org"]),
-                    [d["flow_org"]],
+                    [d["flow_org"], d["flow_org_all"]],
                 ),
                 Figure(
                     "flow_profession",
                     d["flow_profession"].title,
                     charts.heatmap("flow_profession", d["flow_profession"].title, m["profession"]),
-                    [d["flow_profession"]],
+                    [d["flow_profession"], d["flow_profession_all"]],
                 ),
                 Figure(
                     "flow_place",

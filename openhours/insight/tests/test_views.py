@@ -123,7 +123,8 @@ def test_every_chart_has_a_csv_with_a_header(
 ) -> None:
     for key in (
         "headline", "by_profession", "by_kind", "value", "flow_kind", "flow_org",
-        "flow_profession", "flow_place", "crossing", "silo_organisation", "silo_profession",
+        "flow_profession", "flow_place", "flow_org_all", "flow_profession_all", "crossing",
+        "silo_organisation", "silo_profession",
         "spanner_orgs", "spanner_members", "skills", "stale_by_skill", "stale_by_kind",
         "balances", "balance_groups",
     ):  # fmt: skip
@@ -184,3 +185,28 @@ def test_bad_filters_show_an_error_and_the_default_period_never_a_500(
 def test_the_dashboard_works_before_the_first_refresh(coordinator_client: Client) -> None:
     html = coordinator_client.get(DASHBOARD).content.decode()
     assert "manage.py refresh_insight" in html
+
+
+def test_no_hidden_figure_can_be_worked_out_from_a_total_on_the_page(
+    leader_client: Client, reference_data: None
+) -> None:
+    """Three kinds of organisation: two with many people, one with two. The small one is
+    hidden, and so is another, in every table where they add up to a shown total."""
+    rita = recorder()
+    big = [organisation("Big Trust"), organisation("Big Practice", kind="gp_practice")]
+    small = organisation("Small Charity", kind="voluntary")
+    for n, org in enumerate(big):
+        crowd = [person(f"Crowd {n}-{i}", org) for i in range(8)]
+        for i in range(8):
+            exchange(rita, crowd[i], crowd[(i + 1) % 8])
+    exchange(rita, person("Tiny A", small), person("Tiny B", small))
+    refresh()
+
+    for key in ("by_kind", "flow_kind", "balances"):
+        rows = _csv(leader_client, key)[1:]
+        hidden = [row for row in rows if row[-1] == "fewer than 5"]
+        totals = [row for row in rows if "All" in row[:-1] or row[0] == "All members"]
+        shown_totals = [row for row in totals if row[-1] != "fewer than 5"]
+        assert len(hidden) != 1 or not shown_totals, (key, rows)
+    by_kind = dict(map(tuple, _csv(leader_client, "by_kind")[1:]))
+    assert by_kind["Voluntary or community organisation"] == "fewer than 5"
