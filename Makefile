@@ -26,6 +26,7 @@ run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo --if-empty
 	DEBUG=1 $(BIN)/python manage.py rebuild_matching_index -v0
+	DEBUG=1 $(BIN)/python manage.py refresh_insight
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)
