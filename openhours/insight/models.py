@@ -65,6 +65,14 @@ class ExchangeFact(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["month"], name="insight_fact_month"),
+            # An incremental refresh regroups the facts of a few cells (month and pair).
+            models.Index(
+                fields=["month", "giver_org", "receiver_org"], name="insight_fact_month_orgs"
+            ),
+            models.Index(
+                fields=["month", "giver_profession", "receiver_profession"],
+                name="insight_fact_month_professions",
+            ),
             models.Index(fields=["giver_id"], name="insight_fact_giver"),
             models.Index(fields=["receiver_id"], name="insight_fact_receiver"),
         ]

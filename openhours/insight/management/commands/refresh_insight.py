@@ -28,11 +28,12 @@ class Command(BaseCommand):
             progress=self.stdout.write if verbose else lambda _message: None,
         )
         what = "Rebuilt" if result.rebuild else "Refreshed"
+        spanners = ", boundary spanners recomputed" if result.spanners else ""
         self.stdout.write(
             self.style.SUCCESS(
                 f"{what} insight in {result.seconds:.1f}s: "
                 f"{result.exchanges_changed:,} exchanges and {result.members_changed:,} members "
-                f"changed, {result.months_rebuilt:,} months and {result.posts_changed:,} posts "
-                f"re-derived{', boundary spanners recomputed' if result.spanners else ''}."
+                f"changed, {result.cells_recomputed:,} aggregate cells and "
+                f"{result.posts_changed:,} posts re-derived{spanners}."
             )
         )
