@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -51,7 +50,6 @@ from .privacy import (
 
 K = TypeVar("K")
 ACTIVE_DAYS = 90
-CACHE_SECONDS = 600
 STALE_REQUEST_DAYS = 14
 TOP = 10
 UNKNOWN = "Not recorded"
@@ -169,45 +167,32 @@ class Dashboard:
     matrices: dict[str, Matrix]
     series: list[tuple[date, Cell, Cell | None, Cell | None]]
     ei: dict[str, list[tuple[str, network.EIScore, float | None, Cell]]]
-    spanners: list[tuple[str, float, int]] | None
     org_betweenness: list[tuple[str, float]]
 
 
 # Entry point --------------------------------------------------------------------------------
 
 
-def dashboard(
-    filters: Filters, *, suppress: bool, show_members: bool, now: datetime | None = None
-) -> Dashboard:
-    """Every figure for these filters, suppressed or not; members' names only when asked.
+def dashboard(filters: Filters, *, suppress: bool, now: datetime | None = None) -> Dashboard:
+    """Every figure for these filters, suppressed (for non-coordinators) or not.
 
-    The figures change only when ``refresh_insight`` runs, so they are cached per filters
-    and viewer class under the refresh's timestamp (a refresh makes a new key), for at most
-    ``CACHE_SECONDS``. Names are read afresh every time, so a member's opt-out takes effect
-    at once.
+    No member is named here: see ``spanner_members_dataset``.
     """
     state = RefreshState.objects.first()
-    version = f"{state.pk}-{state.last_run_at.isoformat()}" if state and state.last_run_at else "0"
-    key = (
-        f"insight:dashboard:{version}:{filters.start}:{filters.end}:{filters.place}:"
-        f"{filters.org_kind}:{int(suppress)}"
-    )
-    data: Dashboard | None = cache.get(key) if now is None else None
-    if data is None:
-        data = _figures(filters, suppress=suppress, now=now or timezone.now(), state=state)
-        if now is None:
-            cache.set(key, data, CACHE_SECONDS)
-    if not show_members:
-        return data
+    return _figures(filters, suppress=suppress, now=now or timezone.now(), state=state)
+
+
+def spanner_members_dataset() -> Dataset:
+    """The members with the highest betweenness, named unless they opted out (coordinators
+    only; read afresh on every request)."""
     spanners = _member_spanners()
-    members = Dataset(
+    return Dataset(
         "spanner_members",
         "Members who connect otherwise separate groups (betweenness, last 12 months)",
         ["member", "betweenness", "other organisations exchanged with"],
         [[label, f"{score:.3f}", reached] for label, score, reached in spanners],
         note="Members who asked not to be named are listed without their name.",
     )
-    return replace(data, spanners=spanners, datasets={**data.datasets, members.key: members})
 
 
 def _figures(
@@ -325,7 +310,6 @@ def _figures(
         matrices=matrices,
         series=series,
         ei=ei,
-        spanners=None,
         org_betweenness=org_betweenness,
     )
 

@@ -21,7 +21,7 @@ from openhours.insight.models import (
     SpannerScore,
 )
 from openhours.insight.refresh import refresh
-from openhours.insight.selectors import dashboard, default_filters
+from openhours.insight.selectors import dashboard, default_filters, spanner_members_dataset
 from openhours.members.services import get_or_create_profile
 
 from .helpers import exchange, organisation, person, profession, recorder
@@ -30,7 +30,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 
 def _ei(**kwargs: Any) -> dict[str, float | None]:
-    data = dashboard(default_filters(), suppress=False, show_members=True, **kwargs)
+    data = dashboard(default_filters(), suppress=False, **kwargs)
     return {label: score.index for label, score, _prev, _cell in data.ei["organisation"]}
 
 
@@ -73,8 +73,7 @@ def test_the_bridge_member_is_the_top_boundary_spanner() -> None:
     top = SpannerScore.objects.order_by("-betweenness").first()
     assert top is not None and top.user_id == bridge.pk
     assert top.organisations_reached == 1  # South Trust
-    names = dashboard(default_filters(), suppress=False, show_members=True).spanners
-    assert names is not None and names[0][0] == "Bea Bridge"
+    assert spanner_members_dataset().rows[0][0] == "Bea Bridge"
 
 
 def test_facts_carry_both_sides_and_whether_the_exchange_crossed_a_boundary() -> None:
@@ -183,7 +182,7 @@ def test_exchanges_are_counted_in_the_month_they_were_confirmed() -> None:
     refresh()
 
     assert OrgFlow.objects.values("month").distinct().count() == 2
-    series = dashboard(default_filters(), suppress=False, show_members=False).series
+    series = dashboard(default_filters(), suppress=False).series
     assert [total.value for _month, total, _o, _p in series] == [1, 1]
 
 

@@ -210,3 +210,20 @@ def test_no_hidden_figure_can_be_worked_out_from_a_total_on_the_page(
         assert len(hidden) != 1 or not shown_totals, (key, rows)
     by_kind = dict(map(tuple, _csv(leader_client, "by_kind")[1:]))
     assert by_kind["Voluntary or community organisation"] == "fewer than 5"
+
+
+def test_figures_are_cached_until_the_next_refresh(
+    coordinator_client: Client, small_network: dict[str, User]
+) -> None:
+    def exchanges_shown() -> str:
+        html = coordinator_client.get(DASHBOARD).content.decode()
+        start = html.index("Exchanges</span>")
+        return html[start : start + 120]
+
+    before = exchanges_shown()
+    exchange(recorder(), small_network["s1"], small_network["n1"])
+    assert exchanges_shown() == before  # not refreshed yet: the cached figures stand
+
+    refresh()
+
+    assert ">4<" in exchanges_shown()

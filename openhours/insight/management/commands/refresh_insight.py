@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from openhours.insight import rendering
 from openhours.insight.refresh import refresh
 
 
@@ -27,6 +28,8 @@ class Command(BaseCommand):
             rebuild=bool(options["rebuild"]),
             progress=self.stdout.write if verbose else lambda _message: None,
         )
+        # The first visitors after a refresh find the default view already rendered.
+        rendering.warm()
         what = "Rebuilt" if result.rebuild else "Refreshed"
         spanners = ", boundary spanners recomputed" if result.spanners else ""
         self.stdout.write(

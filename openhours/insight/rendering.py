@@ -1,0 +1,253 @@
+"""The dashboard's figures as HTML, rendered once per refresh and filters and then cached.
+
+Between two runs of ``refresh_insight`` the figures cannot change, so the charts, tables
+and headline figures for one set of filters and one kind of viewer are rendered once and
+kept in Django's cache under the refresh's timestamp (a refresh makes new keys) for at most
+``CACHE_SECONDS``. The refresh command warms the default view for both kinds of viewer.
+Members' names (boundary spanners, coordinators only) are never cached: the view reads
+them on every request, so an opt-out takes effect at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+
+from . import charts, selectors
+from .models import RefreshState
+from .privacy import MIN_PEOPLE
+
+CACHE_SECONDS = 600
+# Long bar charts show the largest; their tables list every row.
+TOP_BARS = 15
+
+
+@dataclass
+class Figure:
+    key: str
+    title: str
+    chart: SafeString | None
+    datasets: list[selectors.Dataset]
+    explanation: str = ""
+    tables: list[tuple[selectors.Dataset, SafeString]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.tables = [(d, charts.table(d, self.key)) for d in self.datasets if not d.csv_only]
+
+
+@dataclass
+class Section:
+    slug: str
+    title: str
+    intro: str
+    figures: list[Figure] = field(default_factory=list)
+    members_slot: bool = False  # the view puts coordinators' list of members here
+
+
+def query_string(filters: selectors.Filters) -> str:
+    """The filters as a query string, for the CSV links."""
+    return urlencode(
+        {
+            k: v
+            for k, v in (
+                ("start", filters.start.isoformat()),
+                ("end", filters.end.isoformat()),
+                ("place", filters.place or ""),
+                ("kind", filters.org_kind or ""),
+            )
+            if v
+        }
+    )
+
+
+def cache_key(filters: selectors.Filters, *, suppress: bool, state: RefreshState | None) -> str:
+    version = f"{state.pk}-{state.last_run_at.isoformat()}" if state and state.last_run_at else "0"
+    return (
+        f"insight:figures:{version}:{filters.start}:{filters.end}:{filters.place}:"
+        f"{filters.org_kind}:{int(suppress)}"
+    )
+
+
+def figures_html(filters: selectors.Filters, *, suppress: bool) -> SafeString:
+    """Headline figures and every section, for these filters and this kind of viewer."""
+    state = RefreshState.objects.first()
+    key = cache_key(filters, suppress=suppress, state=state)
+    html = cache.get(key)
+    if html is None:
+        data = selectors.dashboard(filters, suppress=suppress)
+        context = {
+            "data": data,
+            "sections": sections(data),
+            "query": query_string(filters),
+            "min_people": MIN_PEOPLE,
+        }
+        html = render_to_string("insight/_figures.html", context)
+        cache.set(key, html, CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 (rendered by our own template, escaped there)
+
+
+def warm() -> None:
+    """Render the default view for coordinators and system leaders (after a refresh)."""
+    for suppress in (False, True):
+        figures_html(selectors.default_filters(), suppress=suppress)
+
+
+def sections(data: selectors.Dashboard) -> list[Section]:
+    d, m, b = data.datasets, data.matrices, data.bars
+    sections = [
+        Section(
+            "activity",
+            "Who gives, and how much",
+            "Hours given in the period, by the giver's profession and kind of organisation, "
+            "and what those hours would have cost at national unit costs.",
+            [
+                Figure(
+                    "by_profession",
+                    d["by_profession"].title,
+                    charts.bar_chart(
+                        "by_profession",
+                        d["by_profession"].title,
+                        b["by_profession"][:TOP_BARS],
+                        unit="h",
+                    ),
+                    [d["by_profession"]],
+                ),
+                Figure(
+                    "by_kind",
+                    d["by_kind"].title,
+                    charts.bar_chart("by_kind", d["by_kind"].title, b["by_kind"], unit="h"),
+                    [d["by_kind"]],
+                ),
+                Figure("value", d["value"].title, None, [d["value"]]),
+            ],
+        ),
+        Section(
+            "flows",
+            "Knowledge flows",
+            "Where hours go: rows give, columns receive. Darker cells carry more hours; every "
+            "cell shows its number.",
+            [
+                Figure(
+                    "flow_kind_sankey",
+                    "Hours from each kind of organisation to each other kind",
+                    charts.sankey(
+                        "flow_kind_sankey", "Hours between kinds of organisation", m["kind"]
+                    ),
+                    [d["flow_kind"]],
+                    "Givers' kinds on the left, receivers' on the right; "
+                    "each band is as wide as its hours.",
+                ),
+                Figure(
+                    "flow_kind",
+                    d["flow_kind"].title,
+                    charts.heatmap("flow_kind", d["flow_kind"].title, m["kind"]),
+                    [d["flow_kind"]],
+                ),
+                Figure(
+                    "flow_org",
+                    d["flow_org"].title,
+                    charts.heatmap("flow_org", d["flow_org"].title, m["org"]),
+                    [d["flow_org"], d["flow_org_all"]],
+                ),
+                Figure(
+                    "flow_profession",
+                    d["flow_profession"].title,
+                    charts.heatmap("flow_profession", d["flow_profession"].title, m["profession"]),
+                    [d["flow_profession"], d["flow_profession_all"]],
+                ),
+                Figure(
+                    "flow_place",
+                    d["flow_place"].title,
+                    charts.heatmap("flow_place", d["flow_place"].title, m["place"]),
+                    [d["flow_place"]],
+                ),
+                Figure(
+                    "crossing",
+                    d["crossing"].title,
+                    charts.line_chart("crossing", d["crossing"].title, data.series),
+                    [d["crossing"]],
+                ),
+            ],
+        ),
+        Section(
+            "silos",
+            "Silo index",
+            "Krackhardt's E-I index: (exchanges across the boundary \u2212 exchanges inside) ÷ all "
+            "exchanges. \u22121 means every exchange stays inside the group, +1 that every one "
+            "crosses. The chart shows the twelve groups with most exchanges.",
+            [
+                Figure(
+                    "silo_organisation",
+                    d["silo_organisation"].title,
+                    charts.ei_chart(
+                        "silo_organisation", d["silo_organisation"].title, data.ei["organisation"]
+                    ),
+                    [d["silo_organisation"]],
+                ),
+                Figure(
+                    "silo_profession",
+                    d["silo_profession"].title,
+                    charts.ei_chart(
+                        "silo_profession", d["silo_profession"].title, data.ei["profession"]
+                    ),
+                    [d["silo_profession"]],
+                ),
+            ],
+        ),
+        Section(
+            "spanners",
+            "Boundary spanners",
+            "Betweenness: how often an organisation or a member lies on the shortest path "
+            "between two others in the exchange network, from 0 to 1.",
+            [Figure("spanner_orgs", d["spanner_orgs"].title, None, [d["spanner_orgs"]])],
+            members_slot=True,
+        ),
+        Section(
+            "demand",
+            "Unmet demand and skills gaps",
+            "Skills named on requests against skills named on offers in the period, and "
+            "requests still open and unanswered after two weeks. Export these for "
+            "workforce planning.",
+            [
+                Figure(
+                    "skills",
+                    d["skills"].title,
+                    charts.bar_chart(
+                        "skills",
+                        d["skills"].title,
+                        b["skills"],
+                        unit="",
+                        legend=("Requests", "Offers"),
+                    ),
+                    [d["skills"]],
+                ),
+                Figure(
+                    "stale",
+                    d["stale_by_kind"].title,
+                    None,
+                    [d["stale_by_kind"], d["stale_by_skill"]],
+                ),
+            ],
+        ),
+        Section(
+            "balances",
+            "Balance health",
+            "How members' balances are spread, and who might need a nudge to give or to ask.",
+            [
+                Figure(
+                    "balances",
+                    d["balances"].title,
+                    charts.bar_chart(
+                        "balances", d["balances"].title, b["balances"], unit="members"
+                    ),
+                    [d["balances"]],
+                ),
+                Figure("balance_groups", d["balance_groups"].title, None, [d["balance_groups"]]),
+            ],
+        ),
+    ]
+    return sections
