@@ -151,7 +151,9 @@ class RequestFact(models.Model):
     response_minutes = models.IntegerField(null=True, blank=True)
     fulfilled = models.BooleanField(default=False)
     month = models.DateField(help_text="First day of the UTC month of creation.")
-    skills = models.JSONField(default=list, help_text="Skill ids.")
+    # Comma-separated ids: splitting text is several times faster than decoding JSON for
+    # the thousands of rows the dashboard reads.
+    skill_ids = models.CharField(max_length=1000, blank=True)
 
     class Meta:
         indexes = [
@@ -161,6 +163,14 @@ class RequestFact(models.Model):
 
     def __str__(self) -> str:
         return f"post {self.post_id}"
+
+    @property
+    def skills(self) -> list[int]:
+        return split_ids(self.skill_ids)
+
+
+def split_ids(text: str) -> list[int]:
+    return [int(part) for part in text.split(",")] if text else []
 
 
 class SkillMonth(models.Model):
@@ -185,7 +195,7 @@ class SpannerScore(models.Model):
     """A member's betweenness on the exchange network (see docs/insight.md)."""
 
     user_id = models.IntegerField(primary_key=True)
-    betweenness = models.FloatField()
+    betweenness = models.FloatField(db_index=True)
     organisations_reached = models.IntegerField(help_text="Other organisations exchanged with.")
 
     def __str__(self) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
+from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -34,6 +35,7 @@ from .models import (
     SkillMonth,
     SpannerScore,
     UnitCost,
+    split_ids,
 )
 from .privacy import (
     MIN_PEOPLE,
@@ -208,8 +210,9 @@ def _figures(
     costs = _unit_costs()
     hours = _hours_tables(org_pairs, prof_pairs, names, costs, suppress=suppress)
     exchanges, series = _exchange_family(filters, org_pairs, suppress=suppress)
+    members = _member_figures(filters, now)
     headlines = _headlines(
-        filters, exchanges, hours, prof_pairs, costs, suppress=suppress, now=now, names=names
+        filters, exchanges, hours, prof_pairs, costs, members, suppress=suppress, names=names
     )
     datasets["headline"] = Dataset(
         "headline", "Headline figures", ["figure", "value"], [[h.label, h.value] for h in headlines]
@@ -297,7 +300,7 @@ def _figures(
 
     # Balance health.
     bars["balances"], datasets["balances"], datasets["balance_groups"] = _balances(
-        filters, suppress=suppress
+        members, suppress=suppress
     )
 
     return Dashboard(
@@ -418,18 +421,17 @@ def _exchange_counts(
 
 
 def _org_pairs(filters: Filters) -> list[Pair]:
-    rows = (
+    # Grouped by the two organisations only: their kinds and places come along (one each).
+    # Plain SQL: at 10,000 pairs the ORM's per-value converters cost more than the query.
+    query = (
         OrgFlow.objects.filter(month__gte=filters.first_month, month__lte=filters.last_month)
         .filter(_flow_q(filters))
-        .values_list(
-            "giver_org",
-            "receiver_org",
-            "giver_kind",
-            "receiver_kind",
-            "giver_place",
-            "receiver_place",
-        )
+        .values_list("giver_org", "receiver_org")
         .annotate(
+            gk=Max("giver_kind"),
+            rk=Max("receiver_kind"),
+            gp=Max("giver_place"),
+            rp=Max("receiver_place"),
             n=Sum("exchanges"),
             m=Sum("minutes"),
             g=Max("givers"),
@@ -439,7 +441,14 @@ def _org_pairs(filters: Filters) -> list[Pair]:
         )
         .order_by()
     )
-    return [Pair(tuple(row[:6]), *row[6:]) for row in rows]
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        Pair((go, ro, gk, rk, gp, rp), n, m, g, r, xo, xp)
+        for go, ro, gk, rk, gp, rp, n, m, g, r, xo, xp in rows
+    ]
 
 
 def _profession_pairs(filters: Filters) -> list[Pair]:
@@ -470,7 +479,12 @@ def _cells(groups: Mapping[K, list[Pair]], *, suppress: bool) -> dict[K, Cell]:
     """Hours in each group of pairs, with the people behind each (one pass for all)."""
     people: dict[Any, int] = {}
     if suppress:
-        people = people_by((key, p.part) for key, items in groups.items() for p in items)
+        many = {key: items for key, items in groups.items() if len(items) > 1}
+        people = people_by((key, p.part) for key, items in many.items() for p in items)
+        for key, items in groups.items():
+            if len(items) == 1:  # most cells of a big table: no dictionaries needed
+                g_group, r_group, g, r = items[0].part
+                people[key] = max(g, r) if g_group == r_group else g + r
     return {
         key: Cell(sum(p.minutes for p in items) / 60, people.get(key, 0))
         for key, items in groups.items()
@@ -503,17 +517,11 @@ def _headlines(
     hours: HoursTables,
     prof_pairs: list[Pair],
     costs: dict[str, int | None],
+    members: dict[str, int],
     *,
     suppress: bool,
-    now: datetime,
     names: _Names,
 ) -> list[Headline]:
-    members = MemberFact.objects.filter(_member_q(filters)).aggregate(
-        members=Count("pk"),
-        active=Count("pk", filter=Q(last_active_at__gte=now - timedelta(days=ACTIVE_DAYS))),
-        both=Count("pk", filter=Q(given_count__gt=0, received_count__gt=0)),
-        either=Count("pk", filter=Q(given_count__gt=0) | Q(received_count__gt=0)),
-    )
 
     def count(n: int) -> str:
         return SUPPRESSED_TEXT if suppress and 0 < n < MIN_PEOPLE else f"{n:,}"
@@ -1024,12 +1032,12 @@ def _stale_requests(
     skill_authors: dict[int, set[int]] = defaultdict(set)
     by_kind: dict[str, int] = defaultdict(int)
     kind_authors: dict[str, set[int]] = defaultdict(set)
-    for author, org_kind, skills in RequestFact.objects.filter(q).values_list(
-        "author_id", "org_kind", "skills"
+    for author, org_kind, skill_ids in RequestFact.objects.filter(q).values_list(
+        "author_id", "org_kind", "skill_ids"
     ):
         by_kind[org_kind] += 1
         kind_authors[org_kind].add(author)
-        for skill in skills:
+        for skill in split_ids(skill_ids):
             by_skill[skill] += 1
             skill_authors[skill].add(author)
     skill_names = dict(Skill.objects.filter(pk__in=by_skill).values_list("pk", "name"))
@@ -1082,10 +1090,14 @@ def _bucket_q(low: int | None, high: int | None) -> Q:
     return q
 
 
-def _balances(filters: Filters, *, suppress: bool) -> tuple[list[Bar], Dataset, Dataset]:
+def _member_figures(filters: Filters, now: datetime) -> dict[str, int]:
+    """Every count of members on the page, in one pass over ``MemberFact``."""
     margin = limits.warning_margin()
-    figures = MemberFact.objects.filter(_member_q(filters)).aggregate(
+    return MemberFact.objects.filter(_member_q(filters)).aggregate(
         members=Count("pk"),
+        active=Count("pk", filter=Q(last_active_at__gte=now - timedelta(days=ACTIVE_DAYS))),
+        both=Count("pk", filter=Q(given_count__gt=0, received_count__gt=0)),
+        either=Count("pk", filter=Q(given_count__gt=0) | Q(received_count__gt=0)),
         only_give=Count("pk", filter=Q(given_count__gt=0, received_count=0)),
         only_receive=Count("pk", filter=Q(given_count=0, received_count__gt=0)),
         near_lower=Count("pk", filter=Q(balance__lte=limits.lower_limit() + margin)),
@@ -1095,6 +1107,10 @@ def _balances(filters: Filters, *, suppress: bool) -> tuple[list[Bar], Dataset, 
             for i, (_, low, high) in enumerate(BUCKETS)
         },
     )
+
+
+def _balances(figures: dict[str, int], *, suppress: bool) -> tuple[list[Bar], Dataset, Dataset]:
+    margin = limits.warning_margin()
     cells = [Cell(figures[f"b{i}"], figures[f"b{i}"]) for i in range(len(BUCKETS))]
     total = Cell(figures["members"], figures["members"])
     suppress_list(cells, total, apply=suppress)
