@@ -300,7 +300,7 @@ def line_chart(
     points = [(m, o, p) for m, _n, o, p in series]
     if not points:
         return _empty(key, title)
-    left, right, top, bottom, height = 48, 150, 14, 40, 260
+    left, right, top, bottom, height = 48, 24, 44, 40, 290
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
     step = plot_w / max(1, len(points) - 1)
 
@@ -354,17 +354,19 @@ def line_chart(
                 body.append(
                     f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}"/>'
                 )
-        last_i, last_v = coords[-1]
-        x, y = xy(last_i, last_v)
+        # A legend above the plot: the line's dash and marker, its name and latest value.
+        lx = left + (index - 1) * 290
         body.append(
-            _text(
-                x + 10,
-                y + 4 + (10 if index == 2 else -2),
-                f"{name} {last_v:.0f}%",
-                fill=INK,
-                size=12,
-                weight="700",
-            )
+            f'<line x1="{lx}" x2="{lx + 34}" y1="14" y2="14" stroke="{colour}" '
+            f'stroke-width="3"{dash}/>'
+        )
+        if marker == "circle":
+            body.append(f'<circle cx="{lx + 17}" cy="14" r="4.5" fill="{colour}"/>')
+        else:
+            body.append(_rect(lx + 13, 10, 8, 8, colour))
+        last_month = points[coords[-1][0]][0]
+        body.append(
+            _text(lx + 42, 18, f"{name}: {coords[-1][1]:.0f}% in {last_month:%b %Y}", size=12)
         )
     shown = [(m, o) for m, o, _p in points if o is not None and not o.suppressed]
     desc = (
