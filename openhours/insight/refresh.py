@@ -12,12 +12,14 @@ Incremental refresh, in order:
 2. **Exchanges** changed since the watermark (``updated_at``, minus an overlap for
    transactions that committed late) are re-derived: deleted from ``ExchangeFact`` and,
    if confirmed, inserted again by one ``INSERT … SELECT`` joining ``MemberFact``.
-3. **Monthly aggregates** (``OrgFlow``, ``ProfessionFlow``) are rebuilt for the months those
-   facts fall in, by group-bys over ``ExchangeFact``.
+3. **Monthly aggregates** (``OrgFlow``, ``ProfessionFlow``) are recomputed for the cells
+   (month and pair of organisations or professions) those facts fell in before or fall in
+   now, by group-bys over just those cells' facts.
 4. **Members' counters** (given, received, last active) are recomputed for the parties of
    those facts.
-5. **Posts** created, updated or closed since the watermark, or answered by a changed
-   exchange, are re-derived, and ``SkillMonth`` is rebuilt for their months.
+5. **Posts** created, updated or closed since the watermark, answered by a changed exchange
+   or written by a member who moved, are re-derived, and ``SkillMonth`` is rebuilt for
+   their months.
 6. **Boundary spanners** (betweenness) are recomputed when facts changed and the last
    computation is older than ``OPENHOURS_INSIGHT_SPANNERS_EVERY_MINUTES`` (default 60).
 
