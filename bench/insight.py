@@ -346,6 +346,8 @@ def some_minutes_of_activity() -> None:
 
 
 def percentile(values: list[float], pct: int) -> float:
+    if len(values) < 2:
+        return values[0]
     return statistics.quantiles(values, n=100)[pct - 1]
 
 
