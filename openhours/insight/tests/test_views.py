@@ -227,3 +227,12 @@ def test_figures_are_cached_until_the_next_refresh(
     refresh()
 
     assert ">4<" in exchanges_shown()
+
+
+def test_a_member_finds_the_naming_choice_from_their_profile_settings(
+    member_client: Client,
+) -> None:
+    html = member_client.get(reverse("members:edit")).content.decode()
+
+    assert f'href="{reverse("insight:naming")}"' in html
+    assert "may see your name on the insight dashboard" in html
