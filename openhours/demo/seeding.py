@@ -8,12 +8,16 @@ an hour on SQLite. The plans come from ``generator`` either way, so both paths w
 same content for the same seed. Post rows are inserted normally, so the SQLite full-text
 triggers (and the PostgreSQL index) keep search right.
 
-Then ``history`` gives the first ``HISTORY_MEMBER_LIMIT`` members (and the two demo
-logins) six months of exchanges, group sessions, donations and pool work, through the
-exchange, group-session and ledger services with the clock moved back to each moment.
+Then ``history`` gives the first ``HISTORY_MEMBER_LIMIT`` members (and the coordinator and
+member demo logins) six months of exchanges, group sessions, donations and pool work,
+through the exchange, group-session and ledger services with the clock moved back to each
+moment.
 
 Everything runs in one transaction: a failed run leaves no half-built demo behind for
 ``--if-empty`` to mistake for a finished one.
+
+The three demo logins: a coordinator and a member (with profiles, posts and history), and
+a system leader, who reads the insight dashboard and has a profile but no posts or history.
 """
 
 from __future__ import annotations
@@ -49,6 +53,8 @@ from .content.showcase import (
     COORDINATOR,
     DEMO_PASSWORD,
     INVENTED_ORGANISATIONS,
+    LEADER,
+    LEADER_EMAIL,
     MEMBER,
     ShowcaseMember,
 )
@@ -114,17 +120,17 @@ def seed_demo(
     """Build the demo: import one ICB, add invented organisations, members and posts, and
     (unless ``history`` is off) months of exchanges among the first members.
 
-    ``members`` counts every account created, the two demo logins included; ``posts``
+    ``members`` counts every account created, the three demo logins included; ``posts``
     counts every post, the demo member's three included.
     """
     started = time.monotonic()
     say = say or (lambda _message: None)
     posts = default_post_count(members) if posts is None else posts
-    if members < 2:
-        raise DemoDataError("The demo needs at least 2 members: the two demo logins.")
+    if members < 3:
+        raise DemoDataError("The demo needs at least 3 members: the three demo logins.")
     if posts < 0:
         raise DemoDataError("The number of posts cannot be negative.")
-    if User.objects.filter(email__in=[COORDINATOR.email, MEMBER.email]).exists():
+    if User.objects.filter(email__in=[COORDINATOR.email, MEMBER.email, LEADER_EMAIL]).exists():
         raise DemoDataError(
             "Demo data already present: the demo logins exist. Use a fresh database, or "
             "--if-empty to skip quietly."
@@ -154,7 +160,7 @@ def seed_demo(
 
         authors = _create_members(
             generator,
-            count=members - 2,
+            count=members - 3,
             lookups=lookups,
             password=password,
             service_limit=service_limit,
@@ -170,6 +176,8 @@ def seed_demo(
             service_limit=service_limit,
             progress=progress,
         )
+        # After the members, so the first members by id are still those the services wrote.
+        _create_showcase_member(LEADER, world, lookups, role=Role.LEADER, now=now)
         sample = authors[0].index
         if history:
             report = _write_history(
@@ -321,7 +329,7 @@ class _Lookups:
 
 
 # ---------------------------------------------------------------------------------------
-# The two demo logins
+# The three demo logins
 # ---------------------------------------------------------------------------------------
 
 

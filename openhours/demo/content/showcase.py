@@ -1,4 +1,4 @@
-"""The hand-written parts of the demo: invented organisations and the two demo logins.
+"""The hand-written parts of the demo: invented organisations and the three demo logins.
 
 The organisations fill the parts of an ICS that the NHS reference data does not list:
 voluntary groups, a hospice, a university and social care providers. Their names are
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 DEMO_PASSWORD = "openhours-demo"  # noqa: S105 - printed for testers on purpose
 COORDINATOR_EMAIL = "coordinator@openhours.test"
 MEMBER_EMAIL = "member@openhours.test"
+LEADER_EMAIL = "leader@openhours.test"
 
 
 @dataclass(frozen=True)
@@ -182,4 +183,21 @@ MEMBER = ShowcaseMember(
             days_ago=12,
         ),
     ),
+)
+
+# A system leader reads the insight dashboard (figures resting on fewer than 5 people
+# hidden, no names). A profile like anyone's, but no posts and no history.
+LEADER = ShowcaseMember(
+    email=LEADER_EMAIL,
+    full_name="Jo Whitfield",
+    profession="Project and programme manager",
+    job_title="Director of Workforce and Organisational Development",
+    organisation_kinds=("icb",),
+    band="9",
+    skills=("Stakeholder engagement", "Coaching and mentoring"),
+    can_help_with="Seeing how the system's workforce plans fit together.",
+    want_to_learn="Where knowledge moves across the system, and where it gets stuck.",
+    bio="I lead workforce and organisational development for {icb}.",
+    availability="Fortnightly, Thursday afternoons",
+    mode_in_person=False,
 )

@@ -22,6 +22,7 @@ from openhours.demo.content.profiles import SKILL_PHRASES
 from openhours.demo.content.showcase import (
     COORDINATOR_EMAIL,
     DEMO_PASSWORD,
+    LEADER_EMAIL,
     MEMBER,
     MEMBER_EMAIL,
 )
@@ -71,6 +72,19 @@ def test_the_demo_logins_can_sign_in(small_demo: str, client: Client) -> None:
     assert client.login(email=COORDINATOR_EMAIL, password=DEMO_PASSWORD)
     assert client.get("/admin/").status_code == 200
     assert client.login(email=MEMBER_EMAIL, password=DEMO_PASSWORD)
+
+
+def test_the_demo_has_a_system_leader_login_who_reads_insight_without_names(
+    small_demo: str, client: Client
+) -> None:
+    leader = User.objects.get(email=LEADER_EMAIL)
+    assert leader.role == Role.LEADER
+    assert not leader.is_staff
+    assert LEADER_EMAIL in small_demo
+
+    assert client.login(email=LEADER_EMAIL, password=DEMO_PASSWORD)
+    assert client.get(reverse("insight:dashboard")).status_code == 200
+    assert client.get("/admin/").status_code == 302
 
 
 def test_any_demo_member_can_sign_in_through_the_login_form(small_demo: str) -> None:

@@ -11,7 +11,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
-from openhours.demo.content.showcase import COORDINATOR_EMAIL, DEMO_PASSWORD, MEMBER_EMAIL
+from openhours.demo.content.showcase import (
+    COORDINATOR_EMAIL,
+    DEMO_PASSWORD,
+    LEADER_EMAIL,
+    MEMBER_EMAIL,
+)
 from openhours.demo.seeding import (
     DEFAULT_MEMBERS,
     MIN_DEFAULT_POSTS,
@@ -43,7 +48,7 @@ class Command(BaseCommand):
             "--members",
             type=int,
             default=DEFAULT_MEMBERS,
-            help=f"Accounts to create, the two demo logins included (default {DEFAULT_MEMBERS}).",
+            help=f"Accounts to create, the 3 demo logins included (default {DEFAULT_MEMBERS}).",
         )
         parser.add_argument(
             "--posts",
@@ -117,6 +122,10 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"  {COORDINATOR_EMAIL:<32} coordinator (also staff: /admin/ works)")
             self.stdout.write(f"  {MEMBER_EMAIL:<32} member with a complete profile and posts")
+        self.stdout.write(
+            f"  {LEADER_EMAIL:<32} system leader: the insight dashboard (/insight/), small "
+            "figures hidden, no names"
+        )
         self.stdout.write(
             f"  Every other demo member has the same password, e.g. {result.sample_email}"
         )
