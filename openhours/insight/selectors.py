@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
+import numpy as np
 from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
@@ -749,24 +750,89 @@ def _full_matrix(
     column_key: Callable[[Pair], Any],
     suppress: bool,
 ) -> Matrix:
-    """Hours from row groups to column groups, with totals; nothing suppressed yet."""
-    cells: dict[tuple[Any, Any], list[Pair]] = defaultdict(list)
-    rows: dict[Any, list[Pair]] = defaultdict(list)
-    columns: dict[Any, list[Pair]] = defaultdict(list)
-    for pair in pairs:
-        r, c = row_key(pair), column_key(pair)
-        cells[(r, c)].append(pair)
-        rows[r].append(pair)
-        columns[c].append(pair)
-    order = sorted(set(rows) | set(columns), key=lambda s: (s in (UNKNOWN, 0), str(s)))
+    """Hours from row groups to column groups, with totals; nothing suppressed yet.
+
+    Grouped with numpy: at 10,000 pairs of organisations, dictionaries of lists per cell,
+    row and column cost several times more than the rest of the page.
+    """
+    row_labels = [row_key(p) for p in pairs]
+    column_labels = [column_key(p) for p in pairs]
+    order = sorted(set(row_labels) | set(column_labels), key=lambda s: (s in (UNKNOWN, 0), str(s)))
+    code = {label: i for i, label in enumerate(order)}
+    n = max(len(order), 1)
+    rows = np.fromiter((code[r] for r in row_labels), np.int64, len(pairs))
+    columns = np.fromiter((code[c] for c in column_labels), np.int64, len(pairs))
+    arrays = _PairArrays.of(pairs)
+    cells = _group_cells(rows * n + columns, arrays, suppress=suppress)
+    row_cells = _group_cells(rows, arrays, suppress=suppress)
+    column_cells = _group_cells(columns, arrays, suppress=suppress)
+    totals = _group_cells(np.zeros(len(pairs), np.int64), arrays, suppress=suppress)
     return Matrix(
-        rows=[r for r in order if r in rows],
-        columns=[c for c in order if c in columns],
-        cells=_cells(cells, suppress=suppress),
-        row_totals=_cells(rows, suppress=suppress),
-        column_totals=_cells(columns, suppress=suppress),
-        total=_cell(pairs, _hours, suppress=suppress),
+        rows=[order[r] for r in sorted(row_cells)],
+        columns=[order[c] for c in sorted(column_cells)],
+        cells={(order[k // n], order[k % n]): cell for k, cell in cells.items()},
+        row_totals={order[k]: cell for k, cell in row_cells.items()},
+        column_totals={order[k]: cell for k, cell in column_cells.items()},
+        total=totals.get(0, Cell(0, 0)),
     )
+
+
+@dataclass
+class _PairArrays:
+    """Pairs as columns: minutes, and for ``people_by`` each side's group (as a code shared
+    by both sides) and its most givers and receivers in one month."""
+
+    minutes: Any
+    giver_group: Any
+    receiver_group: Any
+    givers: Any
+    receivers: Any
+    groups: int
+
+    @classmethod
+    def of(cls, pairs: list[Pair]) -> _PairArrays:
+        code: dict[Any, int] = {}
+        giver_group = [code.setdefault(p.key[0], len(code)) for p in pairs]
+        receiver_group = [code.setdefault(p.key[1], len(code)) for p in pairs]
+        return cls(
+            minutes=np.array([p.minutes for p in pairs], np.float64),
+            giver_group=np.array(giver_group, np.int64),
+            receiver_group=np.array(receiver_group, np.int64),
+            givers=np.array([p.givers for p in pairs], np.int64),
+            receivers=np.array([p.receivers for p in pairs], np.int64),
+            groups=max(len(code), 1),
+        )
+
+
+def _group_cells(keys: Any, arrays: _PairArrays | None, *, suppress: bool) -> dict[int, Cell]:
+    """Hours per key, and (when suppressing) ``privacy.people_by`` per key, vectorised:
+    per key, the sum over giver groups of their largest count of givers, likewise
+    receivers; added when no group is on both sides, else the larger."""
+    if arrays is None or not len(keys):
+        return {}
+    unique, index = np.unique(keys, return_inverse=True)
+    minutes = np.bincount(index, weights=arrays.minutes, minlength=len(unique))
+    people = np.zeros(len(unique), np.int64)
+    if suppress:
+        sides = []
+        for group, count in (
+            (arrays.giver_group, arrays.givers),
+            (arrays.receiver_group, arrays.receivers),
+        ):
+            keyed = index * arrays.groups + group
+            pairs, where = np.unique(keyed, return_inverse=True)
+            largest = np.zeros(len(pairs), np.int64)
+            np.maximum.at(largest, where, count)
+            total = np.bincount(pairs // arrays.groups, weights=largest, minlength=len(unique))
+            sides.append((pairs, total.astype(np.int64)))
+        (giver_keys, givers), (receiver_keys, receivers) = sides
+        both = np.zeros(len(unique), bool)
+        both[np.intersect1d(giver_keys, receiver_keys) // arrays.groups] = True
+        people = np.where(both, np.maximum(givers, receivers), givers + receivers)
+    return {
+        key: Cell(m / 60, p)
+        for key, m, p in zip(unique.tolist(), minutes.tolist(), people.tolist(), strict=True)
+    }
 
 
 def _matrix_relations(matrix: Matrix) -> list[list[Cell]]:
