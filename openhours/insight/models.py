@@ -42,9 +42,16 @@ class MemberFact(models.Model):
 
 
 class ExchangeFact(models.Model):
-    """One confirmed exchange, denormalised with both parties' dimensions."""
+    """One confirmed exchange, denormalised with both parties' dimensions.
 
-    exchange_id = models.IntegerField(primary_key=True)
+    A group session counts as one exchange per attendee who paid for it, from the giver,
+    of the session's length, at settlement (docs/insight.md, "Conventions").
+    """
+
+    exchange_id = models.IntegerField(
+        primary_key=True,
+        help_text="The exchange's id; for a group-session attendance, minus the attendance's id.",
+    )
     confirmed_at = models.DateTimeField()
     month = models.DateField(help_text="First day of the UTC month of confirmation.")
     minutes = models.IntegerField()

@@ -11,7 +11,10 @@ Incremental refresh, in order:
    place or profession changed has their facts re-derived below.
 2. **Exchanges** changed since the watermark (``updated_at``, minus an overlap for
    transactions that committed late) are re-derived: deleted from ``ExchangeFact`` and,
-   if confirmed, inserted again by one ``INSERT … SELECT`` joining ``MemberFact``.
+   if confirmed, inserted again by one ``INSERT … SELECT`` joining ``MemberFact``. So are
+   the attendances of group sessions settled since then: each attendee who paid is one
+   fact, from the giver to them, of the session's length (docs/insight.md), keyed by
+   minus the attendance's id.
 3. **Monthly aggregates** (``OrgFlow``, ``ProfessionFlow``) are recomputed for the cells
    (month and pair of organisations or professions) those facts fell in before or fall in
    now, by group-bys over just those cells' facts.
@@ -39,11 +42,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Model, Q, Sum
+from django.db.models import Count, Max, Min, Model, Q, QuerySet, Sum
 from django.utils import timezone
 
 from openhours.accounts.models import Approval, User
 from openhours.exchanges.models import Exchange, State
+from openhours.group_sessions.models import Attendance, GroupSession, SessionStatus
 from openhours.ledger.models import Account
 from openhours.organisations.models import Organisation
 from openhours.posts.models import Post
@@ -273,13 +277,33 @@ def _member(pk: int, row: MemberRow, given: Counter | None, received: Counter | 
 
 
 def _counters_from_exchanges(side: str) -> dict[int, Counter]:
+    """Given (``giver_id``) or received (``receiver_id``): confirmed exchanges and paid
+    attendances of settled group sessions, as ``ExchangeFact`` counts them."""
     rows = (
         Exchange.objects.filter(state=State.CONFIRMED)
         .values_list(side)
         .annotate(n=Count("pk"), m=Sum("minutes"), last=Max("confirmed_at"))
         .order_by()
     )
-    return {pk: (n, m or 0, last) for pk, n, m, last in rows}
+    counters = {pk: (n, m or 0, last) for pk, n, m, last in rows}
+    attendance_side = "session__giver_id" if side == "giver_id" else "member_id"
+    for pk, n, m, last in (
+        _paid_attendances()
+        .values_list(attendance_side)
+        .annotate(
+            n=Count("pk"), m=Sum("session__delivered_minutes"), last=Max("session__finished_at")
+        )
+        .order_by()
+    ):
+        old = counters.get(pk, (0, 0, None))
+        latest = max((d for d in (old[2], last) if d is not None), default=None)
+        counters[pk] = (old[0] + n, old[1] + (m or 0), latest)
+    return counters
+
+
+def _paid_attendances() -> QuerySet[Attendance]:
+    """Attendances counted as exchanges: members who paid for a settled session."""
+    return Attendance.objects.filter(session__status=SessionStatus.SETTLED, charged=True)
 
 
 def _refresh_counters(users: set[int]) -> None:
@@ -386,6 +410,43 @@ def _insert_facts(exchange_ids: Sequence[int] | None) -> None:
             cursor.execute(f"{sql} AND e.id IN ({marks})", [State.CONFIRMED.value, *chunk])
 
 
+def _insert_session_facts(attendance_ids: Sequence[int] | None) -> None:
+    """Facts for paid attendances of settled group sessions (all when None): one per
+    attendee, from the giver, of the session's length, at settlement; keyed by minus the
+    attendance's id so they never meet an exchange's."""
+    fact = ExchangeFact._meta.db_table
+    member = MemberFact._meta.db_table
+    attendance = Attendance._meta.db_table
+    session = GroupSession._meta.db_table
+    sql = f"""
+        INSERT INTO {fact} (exchange_id, confirmed_at, month, minutes, post_id, giver_id,
+            receiver_id, giver_org, receiver_org, giver_kind, receiver_kind, giver_place,
+            receiver_place, giver_profession, receiver_profession, crosses_org,
+            crosses_profession)
+        SELECT -a.id, s.finished_at, {_month_sql("s.finished_at")}, s.delivered_minutes,
+            COALESCE(s.offer_id, 0), s.giver_id, a.member_id,
+            COALESCE(g.organisation_id, 0), COALESCE(r.organisation_id, 0),
+            COALESCE(g.org_kind, ''), COALESCE(r.org_kind, ''),
+            COALESCE(g.place_id, 0), COALESCE(r.place_id, 0),
+            COALESCE(g.profession_id, 0), COALESCE(r.profession_id, 0),
+            CASE WHEN g.organisation_id > 0 AND r.organisation_id > 0
+                 AND g.organisation_id <> r.organisation_id THEN 1=1 ELSE 1=0 END,
+            CASE WHEN g.profession_id > 0 AND r.profession_id > 0
+                 AND g.profession_id <> r.profession_id THEN 1=1 ELSE 1=0 END
+        FROM {attendance} a
+        JOIN {session} s ON s.id = a.session_id
+        LEFT JOIN {member} g ON g.user_id = s.giver_id
+        LEFT JOIN {member} r ON r.user_id = a.member_id
+        WHERE s.status = %s AND a.charged"""  # noqa: S608 (names from models; values are parameters)
+    with connection.cursor() as cursor:
+        if attendance_ids is None:
+            cursor.execute(sql, [SessionStatus.SETTLED.value])
+            return
+        for chunk in _chunks(attendance_ids):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"{sql} AND a.id IN ({marks})", [SessionStatus.SETTLED.value, *chunk])
+
+
 def _rebuild_facts() -> None:
     """Every fact again. On PostgreSQL the indexes are dropped for the load and built after
     it (inside the same transaction), several times faster than row-by-row upkeep. SQLite's
@@ -393,11 +454,13 @@ def _rebuild_facts() -> None:
     _empty(ExchangeFact)
     if connection.vendor != "postgresql":
         _insert_facts(None)
+        _insert_session_facts(None)
         return
     with connection.schema_editor(atomic=False) as editor:
         for index in ExchangeFact._meta.indexes:
             editor.remove_index(ExchangeFact, index)
     _insert_facts(None)
+    _insert_session_facts(None)
     with connection.schema_editor(atomic=False) as editor:
         for index in ExchangeFact._meta.indexes:
             editor.add_index(ExchangeFact, index)
@@ -444,9 +507,18 @@ FACT_ROW = (
 
 
 def _refresh_facts(since: datetime, moved_members: set[int]) -> Touched:
-    """Re-derive the exchanges changed since the watermark and those of members who moved."""
+    """Re-derive the exchanges changed since the watermark and those of members who moved.
+
+    Fact keys: an exchange's id, or minus a group-session attendance's id."""
     changed = set(
         Exchange.objects.filter(updated_at__gte=since).values_list("pk", flat=True).order_by()
+    )
+    # Settlement is final: a session's attendances change no more once it has finished.
+    changed.update(
+        -pk
+        for pk in Attendance.objects.filter(session__finished_at__gte=since)
+        .values_list("pk", flat=True)
+        .order_by()
     )
     for chunk in _chunks(sorted(moved_members)):
         changed.update(
@@ -461,6 +533,13 @@ def _refresh_facts(since: datetime, moved_members: set[int]) -> Touched:
             .values_list("pk", flat=True)
             .order_by()
         )
+        changed.update(
+            -pk
+            for pk in _paid_attendances()
+            .filter(Q(session__giver_id__in=chunk) | Q(member_id__in=chunk))
+            .values_list("pk", flat=True)
+            .order_by()
+        )
     touched = Touched(users=set(moved_members), exchanges=len(changed))
     ids = sorted(changed)
     for chunk in _chunks(ids):
@@ -468,7 +547,8 @@ def _refresh_facts(since: datetime, moved_members: set[int]) -> Touched:
         for row in old.values_list(*FACT_ROW):
             touched.add(row)
         old.delete()
-    _insert_facts(ids)
+    _insert_facts([pk for pk in ids if pk > 0])
+    _insert_session_facts(sorted(-pk for pk in ids if pk < 0))
     for chunk in _chunks(ids):
         for row in ExchangeFact.objects.filter(exchange_id__in=chunk).values_list(*FACT_ROW):
             touched.add(row)

@@ -9,8 +9,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from openhours.accounts.models import User
 from openhours.exchanges import services as exchanges
 from openhours.factories import make_post
+from openhours.group_sessions import services as group_sessions
+from openhours.group_sessions.models import GroupSession, SessionStatus
 from openhours.insight.models import (
     ExchangeFact,
     MemberFact,
@@ -205,3 +208,92 @@ def test_requests_record_their_first_response_and_when_they_were_fulfilled() -> 
 
     assert RequestFact.objects.get(post_id=post.pk).fulfilled
     assert RequestFact.objects.filter(fulfilled=False).count() == 1
+
+
+def _settled_session(giver: User, attendees: list[User], absent: list[User]) -> GroupSession:
+    """A one-hour session with half an hour's preparation, settled by its attendees."""
+    start = timezone.now() - timedelta(days=3)
+    session = group_sessions.create_session(
+        giver=giver,
+        details=group_sessions.SessionDetails(
+            title="QI for beginners",
+            description="Plan-Do-Study-Act, with a worked example.",
+            starts_at=start,
+            planned_minutes=60,
+            capacity=10,
+        ),
+        now=start - timedelta(days=7),
+    )
+    for member in [*attendees, *absent]:
+        group_sessions.sign_up(session=session, member=member, now=start - timedelta(days=6))
+    group_sessions.record_delivery(
+        session=session,
+        giver=giver,
+        delivered_minutes=60,
+        preparation_minutes=30,
+        attendees=attendees,
+        now=start + timedelta(hours=2),
+    )
+    for member in attendees:  # the last confirmation settles it, now
+        group_sessions.confirm_attendance(session=session, member=member)
+    session.refresh_from_db()
+    assert session.status == SessionStatus.SETTLED
+    return session
+
+
+def test_a_group_session_counts_as_the_length_from_the_giver_to_each_attendee(
+    settings: Any,
+) -> None:
+    settings.OPENHOURS_INSIGHT_SPANNERS_EVERY_MINUTES = 0
+    north, south = organisation("North Trust"), organisation("South Trust", kind="gp_practice")
+    teacher = person("Tess Teacher", north)
+    near, far = person("Nia Near", north), person("Sam Far", south)
+    absent = person("Abe Absent", south)
+    refresh()  # before the session: the session arrives by an incremental refresh
+    _settled_session(teacher, [near, far], [absent])
+
+    assert not refresh().rebuild
+
+    facts = ExchangeFact.objects.order_by("receiver_id")
+    assert [(f.giver_id, f.receiver_id, f.minutes) for f in facts] == [
+        (teacher.pk, near.pk, 60),
+        (teacher.pk, far.pk, 60),
+    ]
+    assert all(f.exchange_id < 0 for f in facts)
+    flows = {(f.giver_org, f.receiver_org): (f.exchanges, f.minutes) for f in OrgFlow.objects.all()}
+    assert flows == {(north.pk, north.pk): (1, 60), (north.pk, south.pk): (1, 60)}
+    giver = MemberFact.objects.get(user_id=teacher.pk)
+    # Preparation is paid to the giver by the ledger but is no one's help received.
+    assert (giver.given_count, giver.minutes_given) == (2, 120)
+    assert MemberFact.objects.get(user_id=far.pk).minutes_received == 60
+    assert MemberFact.objects.get(user_id=absent.pk).received_count == 0
+    headline = dict(dashboard(default_filters(), suppress=False).datasets["headline"].rows)
+    assert (headline["Exchanges"], headline["Hours exchanged"]) == ("2", "2")
+
+    # The giver joins two attendees who never exchanged: a bridge.
+    assert SpannerScore.objects.get().user_id == teacher.pk
+    incremental = _snapshot()
+    refresh(rebuild=True)
+    assert _snapshot() == incremental
+
+
+def test_a_session_not_yet_settled_counts_for_nothing() -> None:
+    teacher, learner = person("Tess Teacher"), person("Lee Learner")
+    start = timezone.now() - timedelta(days=1)
+    session = group_sessions.create_session(
+        giver=teacher,
+        details=group_sessions.SessionDetails(
+            title="Sepsis update", description="The new screening tool.", starts_at=start,
+            planned_minutes=60, capacity=5,
+        ),
+        now=start - timedelta(days=2),
+    )  # fmt: skip
+    group_sessions.sign_up(session=session, member=learner, now=start - timedelta(days=1))
+    group_sessions.record_delivery(
+        session=session, giver=teacher, delivered_minutes=60, preparation_minutes=0,
+        attendees=[learner], now=start + timedelta(hours=1),
+    )  # fmt: skip
+
+    refresh()
+
+    assert not ExchangeFact.objects.exists()
