@@ -32,8 +32,11 @@ FONT = 'font-family="inherit" font-size="13"'
 def _svg(
     key: str, height: float, title: str, desc: str, body: list[str], width: int = WIDTH
 ) -> SafeString:
+    # Never narrower than 85% of its drawn size, so 12-13px text stays readable on a
+    # phone: the chart scrolls sideways in its own region instead of shrinking.
     head = (
         f'<svg class="chart" viewBox="0 0 {width} {height:.0f}" role="img" '
+        f'style="min-width: {round(width * 0.85)}px" '
         f'aria-labelledby="{key}-title {key}-desc" xmlns="http://www.w3.org/2000/svg" {FONT}>'
         f'<title id="{key}-title">{escape(title)}</title>'
         f'<desc id="{key}-desc">{escape(desc)}</desc>'

@@ -15,11 +15,16 @@ LONGEST_RANGE = timedelta(days=366 * 5)
 
 
 class FilterForm(forms.Form):
+    # A date input takes only ISO dates: the locale's format (01/12/2025) shows as empty.
     start = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     place = forms.TypedChoiceField(label="Place", required=False, coerce=int, empty_value=None)
     kind = forms.ChoiceField(label="Kind of organisation", required=False)
