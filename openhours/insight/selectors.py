@@ -660,8 +660,11 @@ def _value_table(hours: HoursTables, costs: dict[str, int | None]) -> Dataset:
 def _hours_by(
     key: str, title: str, what: str, cells: Mapping[str, Cell], total: Cell
 ) -> tuple[list[Bar], Dataset]:
-    """Bars from a heat map's row totals: the same cells, so the same suppression."""
-    ordered = sorted(cells.items(), key=lambda kv: -kv[1].value)
+    """Bars from a heat map's row totals: the same cells, so the same suppression.
+
+    Hidden figures go last: ranked by their true size, they would tell how big they are.
+    """
+    ordered = sorted(cells.items(), key=lambda kv: (kv[1].suppressed, -kv[1].value))
     bars = [Bar(name, cell) for name, cell in ordered]
     dataset = Dataset(
         key,
@@ -1114,13 +1117,14 @@ def _stale_requests(
     kind_total = Cell(sum(by_kind.values()), len(all_authors))
     ordered_kinds = sorted(kind_cells.items(), key=lambda kv: -kv[1].value)
     suppress_list([c for _, c in ordered_kinds], kind_total, apply=suppress)
+    ordered_kinds.sort(key=lambda kv: kv[1].suppressed)  # hidden last (see _hours_by)
     skills = Dataset(
         "stale_by_skill",
         f"Requests open longer than {STALE_REQUEST_DAYS} days, by skill",
         ["skill", "open requests"],
         [
             [skill_names.get(s, UNKNOWN), c]
-            for s, c in sorted(skill_cells.items(), key=lambda kv: -kv[1].value)
+            for s, c in sorted(skill_cells.items(), key=lambda kv: (kv[1].suppressed, -kv[1].value))
         ],
         note="A request naming several skills is counted under each.",
     )

@@ -13,6 +13,7 @@ from openhours.accounts.models import Role, User
 from openhours.factories import PlaceFactory, UserFactory
 from openhours.insight.models import NamingPreference
 from openhours.insight.refresh import refresh
+from openhours.insight.selectors import default_filters
 from openhours.insight.services import set_naming_preference
 
 from .helpers import exchange, organisation, person, recorder
@@ -236,3 +237,40 @@ def test_a_member_finds_the_naming_choice_from_their_profile_settings(
 
     assert f'href="{reverse("insight:naming")}"' in html
     assert "may see your name on the insight dashboard" in html
+
+
+def test_the_date_filters_show_the_default_period_as_iso_dates(
+    coordinator_client: Client,
+) -> None:
+    html = coordinator_client.get(DASHBOARD).content.decode()
+
+    period = default_filters()
+    assert f'name="start" value="{period.start.isoformat()}"' in html
+    assert f'name="end" value="{period.end.isoformat()}"' in html
+
+
+def test_hidden_bars_come_last_so_their_rank_tells_nothing(
+    leader_client: Client, reference_data: None
+) -> None:
+    """Two people in a small charity exchange more hours than anyone: hidden, and not
+    ranked first, where its place would say it is the largest."""
+    rita = recorder()
+    big = [organisation("Big Trust"), organisation("Big Practice", kind="gp_practice")]
+    for n, org in enumerate(big):
+        crowd = [person(f"Crowd {n}-{i}", org) for i in range(8)]
+        for i in range(8):
+            exchange(rita, crowd[i], crowd[(i + 1) % 8], minutes=60 + 15 * n)
+    small = organisation("Small Charity", kind="voluntary")
+    tiny = [person("Tiny A", small), person("Tiny B", small)]
+    exchange(rita, tiny[0], tiny[1], minutes=6 * 60)
+    exchange(rita, tiny[1], tiny[0], minutes=6 * 60)
+    refresh()
+
+    rows = [row for row in _csv(leader_client, "by_kind")[1:] if row[0] != "All"]
+
+    shown = [row[1] != "fewer than 5" for row in rows]
+    assert shown == sorted(shown, reverse=True), rows
+    assert rows[-1][1] == "fewer than 5"
+    assert "Voluntary or community organisation" in [
+        row[0] for row in rows if not row[1][0].isdigit()
+    ]
