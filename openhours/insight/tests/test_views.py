@@ -274,3 +274,12 @@ def test_hidden_bars_come_last_so_their_rank_tells_nothing(
     assert "Voluntary or community organisation" in [
         row[0] for row in rows if not row[1][0].isdigit()
     ]
+
+
+def test_a_figure_with_two_tables_names_each_csv_link_differently(
+    coordinator_client: Client, small_network: dict[str, User]
+) -> None:
+    html = coordinator_client.get(DASHBOARD).content.decode()
+
+    assert "CSV by kind of organisation<" in html
+    assert "CSV by skill<" in html
