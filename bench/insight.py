@@ -445,12 +445,13 @@ def main() -> None:
         print(f"{label:<36}{p50:>10.1f}{p95:>10.1f}{p95 / plain_p95:>12.1f}")
     cached = max(percentile(t, 95) for label, t in pages[1:] if label.endswith("cached"))
     cold = max(percentile(t, 95) for label, t in pages[1:] if label.endswith("cold"))
-    ok = rebuild < 120 and cached < 300
+    # The cold render counts: a cache that hides it would not be an honest pass.
+    ok = rebuild < 120 and cached < 300 and cold < 300
     print(
         f"\nTargets: full rebuild under 120 s: {rebuild:.0f} s; dashboard p95 under 300 ms: "
-        f"{cached:.0f} ms as rendered between refreshes (cached), {cold:.0f} ms for the first "
-        f"render of a set of filters after a refresh (cold"
-        f"{', over the target' if cold >= 300 else ''}). {'Met' if ok else 'NOT met'}."
+        f"{cold:.0f} ms for the first render of a set of filters after a refresh (cold), "
+        f"{cached:.0f} ms as rendered between refreshes (cached); plain page p95 "
+        f"{plain_p95:.0f} ms. {'Met' if ok else 'NOT met'}."
     )
     sys.exit(0 if ok else 1)
 
