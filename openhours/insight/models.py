@@ -35,7 +35,11 @@ class MemberFact(models.Model):
     last_active_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["org_kind", "place_id"], name="insight_member_kind_place")]
+        indexes = [
+            models.Index(fields=["org_kind", "place_id"], name="insight_member_kind_place"),
+            # Moves MemberCount.active's edge to the page's time (a few minutes of rows).
+            models.Index(fields=["last_active_at"], name="insight_member_last_active"),
+        ]
 
     def __str__(self) -> str:
         return f"member {self.user_id}"
@@ -144,6 +148,102 @@ class ProfessionFlow(models.Model):
         return f"{self.month} {self.giver_profession}→{self.receiver_profession}"
 
 
+class OrgFlowWindow(models.Model):
+    """``OrgFlow`` summed over one standard window of whole months, per pair of organisations.
+
+    The windows (``windows.standard``) are the dashboard's usual ranges ending with the
+    refresh's month (this month, the last 3, 6 and 12 months) and the period before each
+    (for the silo index's "previous period"). A page whose range is one of them reads one
+    row per pair instead of grouping every month's rows; other ranges group ``OrgFlow``.
+    Columns as ``OrgFlow``'s, summed; ``givers`` and ``receivers`` are the largest of any
+    one month (``privacy.people_lower_bound``).
+    """
+
+    first_month = models.DateField()
+    last_month = models.DateField()
+    giver_org = models.IntegerField()
+    receiver_org = models.IntegerField()
+    giver_kind = models.CharField(max_length=20, blank=True)
+    receiver_kind = models.CharField(max_length=20, blank=True)
+    giver_place = models.IntegerField()
+    receiver_place = models.IntegerField()
+    exchanges = models.IntegerField()
+    minutes = models.IntegerField()
+    cross_org = models.IntegerField()
+    cross_profession = models.IntegerField()
+    givers = models.IntegerField()
+    receivers = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["first_month", "last_month"], name="insight_orgwindow_months")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_month} to {self.last_month} {self.giver_org}→{self.receiver_org}"
+
+
+class MonthFlow(models.Model):
+    """One month of exchanges within one filter scope: the "crossing a boundary" chart.
+
+    Scopes as ``ProfessionFlow``'s. ``givers`` is the sum over giver organisations of each
+    one's largest count of distinct givers in a cell of the month: a lower bound of the
+    people behind the month's exchanges (docs/insight.md, "Privacy").
+    """
+
+    month = models.DateField()
+    scope_place = models.IntegerField(default=0)
+    scope_kind = models.CharField(max_length=20, blank=True)
+    exchanges = models.IntegerField()
+    cross_org = models.IntegerField()
+    cross_profession = models.IntegerField()
+    givers = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["scope_place", "scope_kind", "month"], name="insight_month_scope")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.scope_place or ''} {self.scope_kind}"
+
+
+class MemberCount(models.Model):
+    """Members of one kind of organisation in one place, counted at the last refresh.
+
+    The dashboard's member figures for any place/kind filter are sums of these rows.
+    ``active`` counts members active since ``active_since`` (the refresh's time minus the
+    active window); a page moves that edge to its own time with one indexed count of the
+    members whose last exchange falls between the two. The balance thresholds the "near a
+    limit" counts used are kept, so a change of limits falls back to counting afresh.
+    """
+
+    org_kind = models.CharField(max_length=20, blank=True)
+    place_id = models.IntegerField(default=0)
+    members = models.IntegerField()
+    active = models.IntegerField()
+    active_since = models.DateTimeField()
+    both = models.IntegerField(help_text="Have given and received.")
+    either = models.IntegerField(help_text="Have given or received.")
+    only_give = models.IntegerField()
+    only_receive = models.IntegerField()
+    near_lower = models.IntegerField()
+    near_lower_at = models.IntegerField(help_text="Balance at or below which, in minutes.")
+    near_upper = models.IntegerField()
+    near_upper_at = models.IntegerField(help_text="Balance at or above which, in minutes.")
+    # Members per balance band (selectors.BUCKETS), lowest first.
+    b0 = models.IntegerField()
+    b1 = models.IntegerField()
+    b2 = models.IntegerField()
+    b3 = models.IntegerField()
+    b4 = models.IntegerField()
+    b5 = models.IntegerField()
+    b6 = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.org_kind or '-'} {self.place_id}: {self.members}"
+
+
 class RequestFact(models.Model):
     """One offer or request post: when it was answered and whether it was fulfilled."""
 
@@ -220,6 +320,9 @@ class RefreshState(models.Model):
     last_duration_ms = models.IntegerField(default=0)
     spanners_at = models.DateTimeField(null=True, blank=True)
     spanners_exact = models.BooleanField(default=True)
+    windows_month = models.DateField(
+        null=True, blank=True, help_text="The last month of the OrgFlowWindow windows."
+    )
 
     def __str__(self) -> str:
         return f"refreshed {self.last_run_at}"

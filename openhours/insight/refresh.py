@@ -52,11 +52,14 @@ from openhours.ledger.models import Account
 from openhours.organisations.models import Organisation
 from openhours.posts.models import Post
 
-from . import network
+from . import network, selectors, windows
 from .models import (
     ExchangeFact,
+    MemberCount,
     MemberFact,
+    MonthFlow,
     OrgFlow,
+    OrgFlowWindow,
     ProfessionFlow,
     RefreshState,
     RequestFact,
@@ -146,6 +149,10 @@ def refresh(
         if not full:
             _refresh_counters(touched.users)
         step("member counters", began)
+
+        began = time.perf_counter()
+        _refresh_summaries(state, now, None if full else {month for month, *_ in touched.org_cells})
+        step("windows and summaries", began)
 
         began = time.perf_counter()
         result.posts_changed = _refresh_posts(
@@ -693,6 +700,112 @@ def _aggregate(model: type[OrgFlow], keys: list[str], *, extra: dict[str, str], 
     )
     with connection.cursor() as cursor:
         cursor.execute(sql)
+
+
+# Windows and summaries -------------------------------------------------------------------
+
+
+def _refresh_summaries(state: RefreshState, now: datetime, months: set[date] | None) -> None:
+    """What a page would otherwise group from many rows: ``OrgFlowWindow`` for the standard
+    windows, ``MonthFlow`` per month and scope, ``MemberCount`` per kind and place.
+
+    ``months`` are the months whose ``OrgFlow`` cells changed (None: all of them). Windows
+    are rebuilt when the current month moved on, else only those containing a changed
+    month; ``MemberCount`` is a few dozen rows, counted afresh every time.
+    """
+    month = timezone.localdate(now).replace(day=1)
+    wanted = windows.standard(month)
+    if months is None or state.windows_month != month:
+        _empty(OrgFlowWindow)
+    else:
+        wanted = [(a, b) for a, b in wanted if any(a <= m <= b for m in months)]
+        for first, last in wanted:
+            OrgFlowWindow.objects.filter(first_month=first, last_month=last).delete()
+    _aggregate_windows(wanted)
+    state.windows_month = month
+
+    if months is None:
+        _empty(MonthFlow)
+        _aggregate_months(None)
+    elif months:
+        MonthFlow.objects.filter(month__in=sorted(months)).delete()
+        _aggregate_months(sorted(months))
+
+    _empty(MemberCount)
+    counted = (
+        MemberFact.objects.values_list("org_kind", "place_id")
+        .annotate(**selectors.member_count_expressions(now))
+        .order_by()
+    )
+    names = list(selectors.member_count_expressions(now))
+    MemberCount.objects.bulk_create(
+        MemberCount(
+            org_kind=kind,
+            place_id=place,
+            active_since=now - timedelta(days=selectors.ACTIVE_DAYS),
+            near_lower_at=selectors.near_lower_at(),
+            near_upper_at=selectors.near_upper_at(),
+            **dict(zip(names, figures, strict=True)),
+        )
+        for kind, place, *figures in counted
+    )
+
+
+def _date_param(day: date) -> date | str:
+    # psycopg sends a date as a typed literal; SQLite keeps dates as ISO text.
+    return day if connection.vendor == "postgresql" else day.isoformat()
+
+
+def _aggregate_windows(wanted: list[tuple[date, date]]) -> None:
+    if not wanted:
+        return
+    flow = OrgFlow._meta.db_table
+    table = OrgFlowWindow._meta.db_table
+    spans = " UNION ALL ".join(["SELECT %s AS first_month, %s AS last_month"] * len(wanted))
+    sql = (
+        f"INSERT INTO {table} (first_month, last_month, giver_org, receiver_org, "  # noqa: S608
+        "giver_kind, receiver_kind, giver_place, receiver_place, exchanges, minutes, "
+        "cross_org, cross_profession, givers, receivers) "
+        "SELECT w.first_month, w.last_month, f.giver_org, f.receiver_org, MAX(f.giver_kind), "
+        "MAX(f.receiver_kind), MAX(f.giver_place), MAX(f.receiver_place), SUM(f.exchanges), "
+        "SUM(f.minutes), SUM(f.cross_org), SUM(f.cross_profession), MAX(f.givers), "
+        f"MAX(f.receivers) FROM {flow} f JOIN ({spans}) w "
+        "ON f.month >= w.first_month AND f.month <= w.last_month "
+        "GROUP BY w.first_month, w.last_month, f.giver_org, f.receiver_org"
+    )
+    params = [_date_param(day) for span in wanted for day in span]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _aggregate_months(months: list[date] | None) -> None:
+    """``MonthFlow`` from ``OrgFlow``: per month and scope, the exchanges and, per giver
+    organisation, its largest count of givers in one cell, summed."""
+    flow = OrgFlow._meta.db_table
+    where = "1=1"
+    params: list[date | str] = []
+    if months is not None:
+        where = f"month IN ({', '.join(['%s'] * len(months))})"
+    sides = " UNION ALL ".join(
+        # Fixed text from SCOPES and the models; values are parameters.
+        f"SELECT month, {place} AS scope_place, {kind} AS scope_kind, giver_org, "  # noqa: S608
+        f"exchanges, cross_org, cross_profession, givers FROM {flow} "
+        f"WHERE {condition} AND {where}"
+        for place, kind, condition in SCOPES
+    )
+    if months is not None:
+        params = [_date_param(m) for _ in SCOPES for m in months]
+    sql = (
+        f"INSERT INTO {MonthFlow._meta.db_table} (month, scope_place, scope_kind, "  # noqa: S608
+        "exchanges, cross_org, cross_profession, givers) "
+        "SELECT month, scope_place, scope_kind, SUM(n), SUM(xo), SUM(xp), SUM(g) FROM ("
+        "SELECT month, scope_place, scope_kind, giver_org, SUM(exchanges) AS n, "
+        "SUM(cross_org) AS xo, SUM(cross_profession) AS xp, MAX(givers) AS g "
+        f"FROM ({sides}) scoped GROUP BY month, scope_place, scope_kind, giver_org) by_org "
+        "GROUP BY month, scope_place, scope_kind"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 # Posts -------------------------------------------------------------------------------------

@@ -25,11 +25,14 @@ from openhours.ledger import limits
 from openhours.members.models import Profession, Skill
 from openhours.organisations.models import Organisation, OrganisationKind, Place
 
-from . import network
+from . import network, windows
 from .models import (
+    MemberCount,
     MemberFact,
+    MonthFlow,
     NamingPreference,
     OrgFlow,
+    OrgFlowWindow,
     ProfessionFlow,
     RefreshState,
     RequestFact,
@@ -176,13 +179,20 @@ class Dashboard:
 # Entry point --------------------------------------------------------------------------------
 
 
-def dashboard(filters: Filters, *, suppress: bool, now: datetime | None = None) -> Dashboard:
+def dashboard(
+    filters: Filters, *, suppress: bool, now: datetime | None = None, every_pair: bool = False
+) -> Dashboard:
     """Every figure for these filters, suppressed (for non-coordinators) or not.
 
-    No member is named here: see ``spanner_members_dataset``.
+    The CSV-only tables of every pair (``flow_org_all``, ``flow_profession_all``) get their
+    rows only with ``every_pair``: the page links to them but never shows them, and at
+    10,000 pairs of organisations building them costs more than a chart. No member is
+    named here: see ``spanner_members_dataset``.
     """
     state = RefreshState.objects.first()
-    return _figures(filters, suppress=suppress, now=now or timezone.now(), state=state)
+    return _figures(
+        filters, suppress=suppress, now=now or timezone.now(), state=state, every_pair=every_pair
+    )
 
 
 def spanner_members_dataset() -> Dataset:
@@ -199,19 +209,28 @@ def spanner_members_dataset() -> Dataset:
 
 
 def _figures(
-    filters: Filters, *, suppress: bool, now: datetime, state: RefreshState | None
+    filters: Filters,
+    *,
+    suppress: bool,
+    now: datetime,
+    state: RefreshState | None,
+    every_pair: bool = False,
 ) -> Dashboard:
     names = _Names()
     datasets: dict[str, Dataset] = {}
     bars: dict[str, list[Bar]] = {}
     matrices: dict[str, Matrix] = {}
+    # The refresh's summaries (OrgFlowWindow, MonthFlow, MemberCount) exist once a refresh
+    # has built them; until then every figure is grouped from the monthly rows.
+    summarised = state is not None and state.windows_month is not None
+    windows_month = state.windows_month if state is not None else None
 
-    org_pairs = _org_pairs(filters)
+    org_pairs = _org_pairs(filters, windows_month)
     prof_pairs = _profession_pairs(filters)
     costs = _unit_costs()
     hours = _hours_tables(org_pairs, prof_pairs, names, costs, suppress=suppress)
-    exchanges, series = _exchange_family(filters, org_pairs, suppress=suppress)
-    members = _member_figures(filters, now)
+    exchanges, series = _exchange_family(filters, org_pairs, suppress=suppress, summary=summarised)
+    members = _member_figures(filters, now, summary=summarised)
     headlines = _headlines(
         filters, exchanges, hours, prof_pairs, costs, members, suppress=suppress, names=names
     )
@@ -256,7 +275,7 @@ def _figures(
             f"flow_{key}_all",
             f"Hours between every pair of {what}s",
             what,
-            _named(full, name),
+            _named(full, name) if every_pair else None,
             csv_only=True,
         )
     datasets["crossing"] = Dataset(
@@ -270,13 +289,13 @@ def _figures(
     ei = {
         "organisation": _ei_rows(
             org_pairs,
-            _exchange_counts(OrgFlow, filters.previous()),
+            _exchange_counts(OrgFlow, filters.previous(), windows_month),
             names.organisation,
             suppress=suppress,
         ),
         "profession": _ei_rows(
             prof_pairs,
-            _exchange_counts(ProfessionFlow, filters.previous()),
+            _exchange_counts(ProfessionFlow, filters.previous(), windows_month),
             names.profession,
             suppress=suppress,
         ),
@@ -405,11 +424,27 @@ def _flow_q(filters: Filters) -> Q:
     return giver | receiver
 
 
+def _window(filters: Filters, windows_month: date | None) -> tuple[date, date] | None:
+    """The filters' months, when the refresh summed them in advance (``OrgFlowWindow``)."""
+    if windows_month is None:
+        return None
+    span = (filters.first_month, filters.last_month)
+    return span if span in windows.standard(windows_month) else None
+
+
 def _exchange_counts(
-    model: type[OrgFlow] | type[ProfessionFlow], filters: Filters
+    model: type[OrgFlow] | type[ProfessionFlow], filters: Filters, windows_month: date | None
 ) -> dict[tuple[int, int], int]:
     """Exchanges between pairs of groups: all the silo index needs of the previous period."""
     months = Q(month__gte=filters.first_month, month__lte=filters.last_month)
+    window = _window(filters, windows_month) if model is OrgFlow else None
+    if window is not None:
+        return {
+            (g, r): n
+            for g, r, n in OrgFlowWindow.objects.filter(
+                _flow_q(filters), first_month=window[0], last_month=window[1]
+            ).values_list("giver_org", "receiver_org", "exchanges")
+        }
     if model is OrgFlow:
         rows = OrgFlow.objects.filter(months, _flow_q(filters)).values_list(
             "giver_org", "receiver_org"
@@ -421,9 +456,32 @@ def _exchange_counts(
     return {(g, r): n for g, r, n in rows.annotate(n=Sum("exchanges")).order_by()}
 
 
-def _org_pairs(filters: Filters) -> list[Pair]:
-    # Grouped by the two organisations only: their kinds and places come along (one each).
+def _org_pairs(filters: Filters, windows_month: date | None = None) -> list[Pair]:
     # Plain SQL: at 10,000 pairs the ORM's per-value converters cost more than the query.
+    window = _window(filters, windows_month)
+    if window is not None:
+        # Summed by the refresh: one row per pair, nothing to group.
+        summed = (
+            OrgFlowWindow.objects.filter(first_month=window[0], last_month=window[1])
+            .filter(_flow_q(filters))
+            .values_list(
+                "giver_org",
+                "receiver_org",
+                "giver_kind",
+                "receiver_kind",
+                "giver_place",
+                "receiver_place",
+                "exchanges",
+                "minutes",
+                "givers",
+                "receivers",
+                "cross_org",
+                "cross_profession",
+            )
+            .order_by()
+        )
+        return _pairs_from_sql(summed)
+    # Grouped by the two organisations only: their kinds and places come along (one each).
     query = (
         OrgFlow.objects.filter(month__gte=filters.first_month, month__lte=filters.last_month)
         .filter(_flow_q(filters))
@@ -442,6 +500,10 @@ def _org_pairs(filters: Filters) -> list[Pair]:
         )
         .order_by()
     )
+    return _pairs_from_sql(query)
+
+
+def _pairs_from_sql(query: QuerySet[Any]) -> list[Pair]:
     sql, params = query.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -889,9 +951,14 @@ def _named(matrix: Matrix, name: Callable[[int], str]) -> Matrix:
 
 
 def _matrix_dataset(
-    key: str, title: str, what: str, matrix: Matrix, *, csv_only: bool = False
+    key: str, title: str, what: str, matrix: Matrix | None, *, csv_only: bool = False
 ) -> Dataset:
+    """A heat map's cells and totals as rows; without a matrix, the dataset's name only
+    (a CSV link on the page, filled when the CSV itself is asked for)."""
     rows: list[list[Any]] = []
+    columns = [f"giver's {what}", f"receiver's {what}", "hours"]
+    if matrix is None:
+        return Dataset(key, title, columns, rows, csv_only=csv_only)
     for r in matrix.rows:
         for c in matrix.columns:
             cell = matrix.cells.get((r, c))
@@ -902,17 +969,30 @@ def _matrix_dataset(
     for c in matrix.columns:
         rows.append(["All", c, matrix.column_totals[c]])
     rows.append(["All", "All", matrix.total])
-    return Dataset(
-        key, title, [f"giver's {what}", f"receiver's {what}", "hours"], rows, csv_only=csv_only
-    )
+    return Dataset(key, title, columns, rows, csv_only=csv_only)
 
 
 def _exchange_family(
-    filters: Filters, org_pairs: list[Pair], *, suppress: bool
+    filters: Filters, org_pairs: list[Pair], *, suppress: bool, summary: bool = False
 ) -> tuple[Cell, list[tuple[date, Cell, Cell | None, Cell | None]]]:
     """Exchanges in the period and by month: the months sum to the headline, so a hidden
-    month is protected against subtraction from it, and its shares are hidden with it."""
+    month is protected against subtraction from it, and its shares are hidden with it.
+
+    The months come from the refresh's ``MonthFlow`` (one row per month for the filters'
+    scope), or before a refresh has built it, are grouped from ``OrgFlow``."""
     exchanges = _cell(org_pairs, lambda p: p.exchanges, suppress=suppress)
+    if summary:
+        summed = MonthFlow.objects.filter(
+            scope_place=filters.place or 0,
+            scope_kind=filters.org_kind or "",
+            month__gte=filters.first_month,
+            month__lte=filters.last_month,
+        ).values_list("month", "exchanges", "cross_org", "cross_profession", "givers")
+        return exchanges, _protected_series(
+            [(m, [(n, xo, xp, g)]) for m, n, xo, xp, g in summed.order_by("month")],
+            exchanges,
+            suppress=suppress,
+        )
     rows = (
         OrgFlow.objects.filter(month__gte=filters.first_month, month__lte=filters.last_month)
         .filter(_flow_q(filters))
@@ -925,8 +1005,16 @@ def _exchange_family(
     months: dict[date, list[tuple[int, int, int, int]]] = defaultdict(list)
     for month, _org, n, xo, xp, g in rows:
         months[month].append((n, xo, xp, g))
+    return exchanges, _protected_series(sorted(months.items()), exchanges, suppress=suppress)
+
+
+def _protected_series(
+    months: list[tuple[date, list[tuple[int, int, int, int]]]], exchanges: Cell, *, suppress: bool
+) -> list[tuple[date, Cell, Cell | None, Cell | None]]:
+    """Per month, from its (exchanges, crossing an organisation, crossing a profession,
+    givers) parts: the count and the two shares, protected against the headline."""
     series = []
-    for month, items in sorted(months.items()):
+    for month, items in months:
         n = sum(i[0] for i in items)
         people = sum(i[3] for i in items)  # givers in different organisations are different
         cross_org = Cell(round(100 * sum(i[1] for i in items) / n, 1), people) if n else None
@@ -939,7 +1027,7 @@ def _exchange_family(
         for share in (cross_org, cross_prof):
             if share is not None and total.suppressed:
                 share.suppressed = True
-    return exchanges, series
+    return series
 
 
 # Silo index -------------------------------------------------------------------------------------
@@ -1008,9 +1096,13 @@ def _silo_dataset(
 
 
 def _org_betweenness(pairs: list[Pair], names: _Names) -> list[tuple[str, float]]:
-    edges = [(p.key[0], p.key[1]) for p in pairs if p.key[0] and p.key[1] and p.key[0] != p.key[1]]
+    # Sorted, so the scores (and the order of ties) don't depend on the order rows arrive in;
+    # ties are ranked by organisation id, ignoring floating-point noise.
+    edges = sorted(
+        (p.key[0], p.key[1]) for p in pairs if p.key[0] and p.key[1] and p.key[0] != p.key[1]
+    )
     scores, _exact = network.betweenness(edges)
-    top = sorted(scores.items(), key=lambda kv: -kv[1])[:TOP]
+    top = sorted(scores.items(), key=lambda kv: (-round(kv[1], 12), kv[0]))[:TOP]
     names.preload_organisations(pk for pk, _ in top)
     return [(names.organisation(pk), score) for pk, score in top if score > 0]
 
@@ -1160,23 +1252,57 @@ def _bucket_q(low: int | None, high: int | None) -> Q:
     return q
 
 
-def _member_figures(filters: Filters, now: datetime) -> dict[str, int]:
-    """Every count of members on the page, in one pass over ``MemberFact``."""
-    margin = limits.warning_margin()
-    return MemberFact.objects.filter(_member_q(filters)).aggregate(
-        members=Count("pk"),
-        active=Count("pk", filter=Q(last_active_at__gte=now - timedelta(days=ACTIVE_DAYS))),
-        both=Count("pk", filter=Q(given_count__gt=0, received_count__gt=0)),
-        either=Count("pk", filter=Q(given_count__gt=0) | Q(received_count__gt=0)),
-        only_give=Count("pk", filter=Q(given_count__gt=0, received_count=0)),
-        only_receive=Count("pk", filter=Q(given_count=0, received_count__gt=0)),
-        near_lower=Count("pk", filter=Q(balance__lte=limits.lower_limit() + margin)),
-        near_upper=Count("pk", filter=Q(balance__gte=limits.upper_limit() - margin)),
+def near_lower_at() -> int:
+    return limits.lower_limit() + limits.warning_margin()
+
+
+def near_upper_at() -> int:
+    return limits.upper_limit() - limits.warning_margin()
+
+
+def member_count_expressions(now: datetime) -> dict[str, Count]:
+    """Every count of members on the page, as aggregates over ``MemberFact`` (also what
+    the refresh keeps per kind and place in ``MemberCount``)."""
+    return {
+        "members": Count("pk"),
+        "active": Count("pk", filter=Q(last_active_at__gte=now - timedelta(days=ACTIVE_DAYS))),
+        "both": Count("pk", filter=Q(given_count__gt=0, received_count__gt=0)),
+        "either": Count("pk", filter=Q(given_count__gt=0) | Q(received_count__gt=0)),
+        "only_give": Count("pk", filter=Q(given_count__gt=0, received_count=0)),
+        "only_receive": Count("pk", filter=Q(given_count=0, received_count__gt=0)),
+        "near_lower": Count("pk", filter=Q(balance__lte=near_lower_at())),
+        "near_upper": Count("pk", filter=Q(balance__gte=near_upper_at())),
         **{
             f"b{i}": Count("pk", filter=_bucket_q(low, high))
             for i, (_, low, high) in enumerate(BUCKETS)
         },
-    )
+    }
+
+
+def _member_figures(filters: Filters, now: datetime, *, summary: bool = False) -> dict[str, int]:
+    """Every count of members on the page: sums of the refresh's ``MemberCount`` rows, or
+    (before a refresh has built them, or after the ledger's limits changed) one pass over
+    ``MemberFact``."""
+    expressions = member_count_expressions(now)
+    rows = list(MemberCount.objects.filter(_member_q(filters))) if summary else []
+    lower, upper = near_lower_at(), near_upper_at()
+    if not summary or any(r.near_lower_at != lower or r.near_upper_at != upper for r in rows):
+        return MemberFact.objects.filter(_member_q(filters)).aggregate(**expressions)
+    figures = {name: sum(getattr(r, name) for r in rows) for name in expressions}
+    # "Active" was counted from the refresh's time: move its edge to now, counting the
+    # members whose last exchange lies between the two edges (a few minutes' worth).
+    edge = now - timedelta(days=ACTIVE_DAYS)
+    for since in {r.active_since for r in rows}:
+        if since == edge:
+            continue
+        between = MemberFact.objects.filter(
+            _member_q(filters),
+            last_active_at__gte=min(since, edge),
+            last_active_at__lt=max(since, edge),
+        ).count()
+        # Per refresh all rows share one edge; several would be a refresh in progress.
+        figures["active"] += between if edge < since else -between
+    return figures
 
 
 def _balances(figures: dict[str, int], *, suppress: bool) -> tuple[list[Bar], Dataset, Dataset]:

@@ -16,8 +16,11 @@ from openhours.group_sessions import services as group_sessions
 from openhours.group_sessions.models import GroupSession, SessionStatus
 from openhours.insight.models import (
     ExchangeFact,
+    MemberCount,
     MemberFact,
+    MonthFlow,
     OrgFlow,
+    OrgFlowWindow,
     ProfessionFlow,
     RequestFact,
     SkillMonth,
@@ -120,8 +123,16 @@ def _snapshot() -> dict[str, list[tuple[Any, ...]]]:
         RequestFact,
         SkillMonth,
         SpannerScore,
+        OrgFlowWindow,
+        MonthFlow,
+        MemberCount,
     ):
-        fields = [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
+        # active_since is each run's own time less 90 days (its counts are compared).
+        fields = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if f.attname not in ("id", "active_since")
+        ]
         rows = model.objects.values_list(*fields)
         tables[model.__name__] = sorted(tuple(map(repr, row)) for row in rows)
     return tables
@@ -297,3 +308,27 @@ def test_a_session_not_yet_settled_counts_for_nothing() -> None:
     refresh()
 
     assert not ExchangeFact.objects.exists()
+
+
+def test_the_refresh_keeps_windows_months_and_member_counts_for_the_page() -> None:
+    rita = recorder()
+    trust, practice = organisation("Trust"), organisation("Practice", kind="gp_practice")
+    a, b, c = person("A", trust), person("B", trust), person("C", practice)
+    exchange(rita, a, b)
+    exchange(rita, a, c, minutes=30)
+
+    refresh()
+
+    this_month = timezone.localdate().replace(day=1)
+    window = OrgFlowWindow.objects.filter(first_month=this_month, last_month=this_month)
+    assert sorted((w.giver_org, w.receiver_org, w.minutes) for w in window) == [
+        (trust.pk, trust.pk, 60),
+        (trust.pk, practice.pk, 30),
+    ]
+    everyone = MonthFlow.objects.get(month=this_month, scope_place=0, scope_kind="")
+    assert (everyone.exchanges, everyone.cross_org) == (2, 1)
+    practices = MonthFlow.objects.get(month=this_month, scope_kind="gp_practice", scope_place=0)
+    assert practices.exchanges == 1
+    counts = {m.org_kind: (m.members, m.both, m.either) for m in MemberCount.objects.all()}
+    assert counts["nhs_trust"] == (2, 0, 2)
+    assert counts["gp_practice"] == (1, 0, 1)

@@ -1,0 +1,121 @@
+"""Figures read from the refresh's summaries are the figures grouped from the monthly rows.
+
+``OrgFlowWindow``, ``MonthFlow`` and ``MemberCount`` only make a cold page faster: for
+every filter and both kinds of viewer, the dashboard must be the same with them as
+without them (``RefreshState.windows_month`` empty, as before the first refresh that
+builds them).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from openhours.factories import PlaceFactory, make_post
+from openhours.insight import selectors
+from openhours.insight.models import RefreshState
+from openhours.insight.refresh import refresh
+from openhours.insight.windows import add_months
+
+from .helpers import exchange, organisation, person, profession, recorder
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
+
+
+def _without_summaries(filters: selectors.Filters, *, suppress: bool, now: datetime) -> Any:
+    state = RefreshState.objects.get()
+    month = state.windows_month
+    RefreshState.objects.update(windows_month=None)
+    try:
+        return selectors.dashboard(filters, suppress=suppress, now=now, every_pair=True)
+    finally:
+        RefreshState.objects.update(windows_month=month)
+
+
+def _comparable(data: selectors.Dashboard) -> Any:
+    return (
+        data.headlines,
+        data.datasets,
+        data.bars,
+        data.matrices,
+        data.series,
+        data.ei,
+        data.org_betweenness,
+    )
+
+
+@pytest.fixture
+def network() -> dict[str, Any]:
+    """Exchanges over several months between two places and three kinds of organisation."""
+    north, south = PlaceFactory(name="North"), PlaceFactory(name="South")
+    orgs = [
+        organisation("North Trust", place=north),
+        organisation("North Practice", kind="gp_practice", place=north),
+        organisation("South Trust", place=south),
+        organisation("South Charity", kind="voluntary", place=south),
+    ]
+    jobs = [profession("Registered nurse", "Nurse"), profession("Pharmacist", "Pharmacist")]
+    people = [person(f"P{i}", orgs[i % 4], jobs[i % 2]) for i in range(16)]
+    rita = recorder()
+    today = timezone.now()
+    for back in (400, 200, 100, 40, 0):
+        with time_machine.travel(today - timedelta(days=back)):
+            for i in range(0, 16, 3):
+                exchange(
+                    rita, people[i], people[(i + back // 20 + 1) % 16], minutes=15 * (1 + i % 4)
+                )
+            make_post(people[back % 16])
+    refresh()
+    return {"north": north, "south": south}
+
+
+def test_every_figure_is_the_same_read_from_the_summaries(network: dict[str, Any]) -> None:
+    today = timezone.localdate()
+    month = today.replace(day=1)
+    ranges = [selectors.default_filters()]
+    for length in (1, 3, 6, 12):  # every standard window and its previous period
+        first = add_months(month, -(length - 1))
+        ranges.append(selectors.Filters(start=first, end=today))
+    ranges.append(selectors.Filters(start=add_months(month, -4), end=today))  # not kept
+    ranges.append(selectors.Filters(start=date(today.year - 2, 1, 1), end=today))
+    now = timezone.now()
+    for span in ranges:
+        for place, kind in (
+            (None, None),
+            (network["north"].pk, None),
+            (None, "gp_practice"),
+            (network["south"].pk, "nhs_trust"),
+        ):
+            filters = selectors.Filters(span.start, span.end, place=place, org_kind=kind)
+            for suppress in (False, True):
+                summarised = selectors.dashboard(
+                    filters, suppress=suppress, now=now, every_pair=True
+                )
+                grouped = _without_summaries(filters, suppress=suppress, now=now)
+                assert _comparable(summarised) == _comparable(grouped), (filters, suppress)
+
+
+def test_active_members_are_counted_at_the_page_s_time_not_the_refresh_s(
+    network: dict[str, Any],
+) -> None:
+    filters = selectors.default_filters()
+    # 40 days after the refresh, the exchanges of 100 days before it are 140 days old,
+    # and those of 40 days before it 80 days old: members move out of "active".
+    for later in (timedelta(days=40), timedelta(days=61), -timedelta(days=30)):
+        now = timezone.now() + later
+        summarised = selectors.dashboard(filters, suppress=False, now=now)
+        grouped = _without_summaries(filters, suppress=False, now=now)
+        assert summarised.headlines == grouped.headlines
+
+
+def test_a_page_before_the_first_refresh_of_summaries_groups_the_monthly_rows(
+    network: dict[str, Any],
+) -> None:
+    RefreshState.objects.update(windows_month=None)
+    data = selectors.dashboard(selectors.default_filters(), suppress=False)
+    exchanges = next(h for h in data.headlines if h.label == "Exchanges")
+    assert exchanges.value != "0"
