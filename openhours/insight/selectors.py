@@ -47,7 +47,6 @@ from .privacy import (
     Cell,
     Part,
     people_by,
-    people_lower_bound,
     primary,
     protect_sums,
     share_hidden,
@@ -229,7 +228,14 @@ def _figures(
     prof_pairs = _profession_pairs(filters)
     costs = _unit_costs()
     hours = _hours_tables(org_pairs, prof_pairs, names, costs, suppress=suppress)
-    exchanges, series = _exchange_family(filters, org_pairs, suppress=suppress, summary=summarised)
+    # The people behind every organisation pair are the organisation table's (unsuppressed
+    # grand total's) people: the same lower bound.
+    exchanges, series = _exchange_family(
+        filters,
+        Cell(sum(org_pairs.exchanges), hours.org_people),
+        suppress=suppress,
+        summary=summarised,
+    )
     members = _member_figures(filters, now, summary=summarised)
     headlines = _headlines(
         filters, exchanges, hours, prof_pairs, costs, members, suppress=suppress, names=names
@@ -286,15 +292,25 @@ def _figures(
     )
 
     # Silo index.
+    org_flows: dict[tuple[int, int], int] = defaultdict(int)
+    for g, r, n in zip(
+        org_pairs.giver_org, org_pairs.receiver_org, org_pairs.exchanges, strict=True
+    ):
+        org_flows[(g, r)] += n
+    prof_flows: dict[tuple[int, int], int] = defaultdict(int)
+    for p in prof_pairs:
+        prof_flows[(p.key[0], p.key[1])] += p.exchanges
     ei = {
         "organisation": _ei_rows(
-            org_pairs,
+            org_flows,
+            _org_people_by_group(org_pairs) if suppress else {},
             _exchange_counts(OrgFlow, filters.previous(), windows_month),
             names.organisation,
             suppress=suppress,
         ),
         "profession": _ei_rows(
-            prof_pairs,
+            prof_flows,
+            _profession_people_by_group(prof_pairs) if suppress else {},
             _exchange_counts(ProfessionFlow, filters.previous(), windows_month),
             names.profession,
             suppress=suppress,
@@ -404,10 +420,40 @@ class Pair:
     receivers: int
     cross_org: int = 0
     cross_profession: int = 0
-    part: Part = field(init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self.part = Part(self.key[0], self.key[1], self.givers, self.receivers)
+    @property
+    def part(self) -> Part:
+        return Part(self.key[0], self.key[1], self.givers, self.receivers)
+
+
+@dataclass
+class OrgPairs:
+    """Pairs of organisations summed over the range, as columns (one entry per pair).
+
+    At 10,000 pairs an object per pair costs more than everything the page does with
+    them; the heat maps, totals and silo index work on these columns with numpy.
+    """
+
+    giver_org: list[int]
+    receiver_org: list[int]
+    giver_kind: list[str]
+    receiver_kind: list[str]
+    giver_place: list[int]
+    receiver_place: list[int]
+    exchanges: list[int]
+    minutes: list[int]
+    arrays: _PairArrays
+
+    @classmethod
+    def of(cls, rows: list[tuple[Any, ...]]) -> OrgPairs:
+        """From rows of (giver org, receiver org, giver kind, receiver kind, giver place,
+        receiver place, exchanges, minutes, givers, receivers, ...)."""
+        columns: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)] or [[]] * 10
+        go, ro, gk, rk, gp, rp, n, m, g, r = columns[:10]
+        return cls(go, ro, gk, rk, gp, rp, n, m, _PairArrays.of_columns(go, ro, m, g, r))
+
+    def __len__(self) -> int:
+        return len(self.giver_org)
 
 
 def _flow_q(filters: Filters) -> Q:
@@ -456,7 +502,7 @@ def _exchange_counts(
     return {(g, r): n for g, r, n in rows.annotate(n=Sum("exchanges")).order_by()}
 
 
-def _org_pairs(filters: Filters, windows_month: date | None = None) -> list[Pair]:
+def _org_pairs(filters: Filters, windows_month: date | None = None) -> OrgPairs:
     # Plain SQL: at 10,000 pairs the ORM's per-value converters cost more than the query.
     window = _window(filters, windows_month)
     if window is not None:
@@ -503,15 +549,11 @@ def _org_pairs(filters: Filters, windows_month: date | None = None) -> list[Pair
     return _pairs_from_sql(query)
 
 
-def _pairs_from_sql(query: QuerySet[Any]) -> list[Pair]:
+def _pairs_from_sql(query: QuerySet[Any]) -> OrgPairs:
     sql, params = query.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return [
-        Pair((go, ro, gk, rk, gp, rp), n, m, g, r, xo, xp)
-        for go, ro, gk, rk, gp, rp, n, m, g, r, xo, xp in rows
-    ]
+        return OrgPairs.of(cursor.fetchall())
 
 
 def _profession_pairs(filters: Filters) -> list[Pair]:
@@ -530,12 +572,6 @@ def _profession_pairs(filters: Filters) -> list[Pair]:
         Pair((giver, receiver), exchanges=n, minutes=m, givers=g, receivers=r)
         for giver, receiver, n, m, g, r in rows
     ]
-
-
-def _cell(pairs: Sequence[Pair], value: Callable[[Pair], float], *, suppress: bool) -> Cell:
-    """The sum of ``value`` over pairs; the people behind it only matter when suppressing."""
-    people = people_lower_bound(p.part for p in pairs) if suppress else 0
-    return Cell(value=sum(value(p) for p in pairs), people=people)
 
 
 def _cells(groups: Mapping[K, list[Pair]], *, suppress: bool) -> dict[K, Cell]:
@@ -756,27 +792,40 @@ class HoursTables:
     profession: Matrix  # keyed by profession id
     value_groups: dict[str, Cell]
     total: Cell
+    org_people: int  # behind every pair of organisations (when suppressing; else 0)
 
 
 def _hours_tables(
-    org_pairs: list[Pair],
+    org_pairs: OrgPairs,
     prof_pairs: list[Pair],
     names: _Names,
     costs: dict[str, int | None],
     *,
     suppress: bool,
 ) -> HoursTables:
+    o = org_pairs
+    kinds = {k: kind_label(k) for k in {*o.giver_kind, *o.receiver_kind}}
     kind = _full_matrix(
-        org_pairs, lambda p: kind_label(p.key[2]), lambda p: kind_label(p.key[3]), suppress
+        [kinds[k] for k in o.giver_kind], [kinds[k] for k in o.receiver_kind], o.arrays, suppress
     )
+    places = {p: names.place(p) for p in {*o.giver_place, *o.receiver_place}}
     place = _full_matrix(
-        org_pairs, lambda p: names.place(p.key[4]), lambda p: names.place(p.key[5]), suppress
+        [places[p] for p in o.giver_place],
+        [places[p] for p in o.receiver_place],
+        o.arrays,
+        suppress,
     )
-    org = _full_matrix(org_pairs, lambda p: p.key[0], lambda p: p.key[1], suppress)
-    profession = _full_matrix(prof_pairs, lambda p: p.key[0], lambda p: p.key[1], suppress)
+    org = _full_matrix(o.giver_org, o.receiver_org, o.arrays, suppress)
+    profession = _full_matrix(
+        [p.key[0] for p in prof_pairs],
+        [p.key[1] for p in prof_pairs],
+        _PairArrays.of(prof_pairs),
+        suppress,
+    )
+    org_people = org.total.people
     # Every lower bound of the people behind all hours is valid; the largest is the best.
     total = Cell(
-        sum(p.minutes for p in org_pairs) / 60,
+        sum(o.minutes) / 60,
         max(m.total.people for m in (kind, place, org, profession)),
     )
     for matrix in (kind, place, org, profession):
@@ -806,32 +855,31 @@ def _hours_tables(
         )
     relations.append([*value_groups.values(), total])
     protect_sums(relations, apply=suppress)
-    return HoursTables(kind, place, org, profession, value_groups, total)
+    return HoursTables(kind, place, org, profession, value_groups, total, org_people)
 
 
 def _full_matrix(
-    pairs: list[Pair],
-    row_key: Callable[[Pair], Any],
-    column_key: Callable[[Pair], Any],
+    row_labels: Sequence[Any],
+    column_labels: Sequence[Any],
+    arrays: _PairArrays,
     suppress: bool,
 ) -> Matrix:
-    """Hours from row groups to column groups, with totals; nothing suppressed yet.
+    """Hours from row groups to column groups, with totals; nothing suppressed yet. Each
+    pair (an entry of ``arrays``) goes in the row and column of its labels.
 
     Grouped with numpy: at 10,000 pairs of organisations, dictionaries of lists per cell,
     row and column cost several times more than the rest of the page.
     """
-    row_labels = [row_key(p) for p in pairs]
-    column_labels = [column_key(p) for p in pairs]
+    count = len(row_labels)
     order = sorted(set(row_labels) | set(column_labels), key=lambda s: (s in (UNKNOWN, 0), str(s)))
     code = {label: i for i, label in enumerate(order)}
     n = max(len(order), 1)
-    rows = np.fromiter((code[r] for r in row_labels), np.int64, len(pairs))
-    columns = np.fromiter((code[c] for c in column_labels), np.int64, len(pairs))
-    arrays = _PairArrays.of(pairs)
+    rows = np.fromiter((code[r] for r in row_labels), np.int64, count)
+    columns = np.fromiter((code[c] for c in column_labels), np.int64, count)
     cells = _group_cells(rows * n + columns, arrays, suppress=suppress)
     row_cells = _group_cells(rows, arrays, suppress=suppress)
     column_cells = _group_cells(columns, arrays, suppress=suppress)
-    totals = _group_cells(np.zeros(len(pairs), np.int64), arrays, suppress=suppress)
+    totals = _group_cells(np.zeros(count, np.int64), arrays, suppress=suppress)
     return Matrix(
         rows=[order[r] for r in sorted(row_cells)],
         columns=[order[c] for c in sorted(column_cells)],
@@ -856,16 +904,55 @@ class _PairArrays:
 
     @classmethod
     def of(cls, pairs: list[Pair]) -> _PairArrays:
-        code: dict[Any, int] = {}
-        giver_group = [code.setdefault(p.key[0], len(code)) for p in pairs]
-        receiver_group = [code.setdefault(p.key[1], len(code)) for p in pairs]
+        return cls.of_columns(
+            [p.key[0] for p in pairs],
+            [p.key[1] for p in pairs],
+            [p.minutes for p in pairs],
+            [p.givers for p in pairs],
+            [p.receivers for p in pairs],
+        )
+
+    @classmethod
+    def of_columns(
+        cls,
+        giver_group: Sequence[int],
+        receiver_group: Sequence[int],
+        minutes: Sequence[int],
+        givers: Sequence[int],
+        receivers: Sequence[int],
+    ) -> _PairArrays:
+        """Groups are ids (organisations or professions), coded 0.. on both sides alike."""
+        ids = np.array([*giver_group, *receiver_group], np.int64)
+        unique, codes = np.unique(ids, return_inverse=True)
+        count = len(giver_group)
         return cls(
-            minutes=np.array([p.minutes for p in pairs], np.float64),
-            giver_group=np.array(giver_group, np.int64),
-            receiver_group=np.array(receiver_group, np.int64),
-            givers=np.array([p.givers for p in pairs], np.int64),
-            receivers=np.array([p.receivers for p in pairs], np.int64),
-            groups=max(len(code), 1),
+            minutes=np.array(minutes, np.float64),
+            giver_group=codes[:count].astype(np.int64),
+            receiver_group=codes[count:].astype(np.int64),
+            givers=np.array(givers, np.int64),
+            receivers=np.array(receivers, np.int64),
+            groups=max(len(unique), 1),
+        )
+
+    def take(self, which: Any) -> _PairArrays:
+        """Some entries (an index or mask), keeping the codes of the groups."""
+        return _PairArrays(
+            self.minutes[which],
+            self.giver_group[which],
+            self.receiver_group[which],
+            self.givers[which],
+            self.receivers[which],
+            self.groups,
+        )
+
+    def concatenate(self, other: _PairArrays) -> _PairArrays:
+        return _PairArrays(
+            np.concatenate([self.minutes, other.minutes]),
+            np.concatenate([self.giver_group, other.giver_group]),
+            np.concatenate([self.receiver_group, other.receiver_group]),
+            np.concatenate([self.givers, other.givers]),
+            np.concatenate([self.receivers, other.receivers]),
+            self.groups,
         )
 
 
@@ -973,14 +1060,13 @@ def _matrix_dataset(
 
 
 def _exchange_family(
-    filters: Filters, org_pairs: list[Pair], *, suppress: bool, summary: bool = False
+    filters: Filters, exchanges: Cell, *, suppress: bool, summary: bool = False
 ) -> tuple[Cell, list[tuple[date, Cell, Cell | None, Cell | None]]]:
     """Exchanges in the period and by month: the months sum to the headline, so a hidden
     month is protected against subtraction from it, and its shares are hidden with it.
 
     The months come from the refresh's ``MonthFlow`` (one row per month for the filters'
     scope), or before a refresh has built it, are grouped from ``OrgFlow``."""
-    exchanges = _cell(org_pairs, lambda p: p.exchanges, suppress=suppress)
     if summary:
         summed = MonthFlow.objects.filter(
             scope_place=filters.place or 0,
@@ -1033,25 +1119,38 @@ def _protected_series(
 # Silo index -------------------------------------------------------------------------------------
 
 
+def _profession_people_by_group(pairs: list[Pair]) -> dict[Any, int]:
+    """The people behind each profession's exchanges, given or received (``people_by``)."""
+    return people_by(
+        (group, p.part)
+        for p in pairs
+        for group in ((p.key[0],) if p.key[0] == p.key[1] else (p.key[0], p.key[1]))
+    )
+
+
+def _org_people_by_group(pairs: OrgPairs) -> dict[Any, int]:
+    """As ``_profession_people_by_group`` for organisations, with numpy: each pair counts
+    for its giver's organisation and, when different, its receiver's."""
+    if not len(pairs):
+        return {}
+    giver = np.array(pairs.giver_org, np.int64)
+    receiver = np.array(pairs.receiver_org, np.int64)
+    crossing = giver != receiver
+    keys = np.concatenate([giver, receiver[crossing]])
+    arrays = pairs.arrays.concatenate(pairs.arrays.take(crossing))
+    return {key: cell.people for key, cell in _group_cells(keys, arrays, suppress=True).items()}
+
+
 def _ei_rows(
-    pairs: list[Pair],
+    flows: dict[tuple[int, int], int],
+    people: dict[Any, int],
     previous: dict[tuple[int, int], int],
     name: Callable[[int], str],
     *,
     suppress: bool,
 ) -> list[tuple[str, network.EIScore, float | None, Cell]]:
-    flows: dict[tuple[int, int], int] = defaultdict(int)
-    for p in pairs:
-        flows[(p.key[0], p.key[1])] += p.exchanges
     now = network.ei_index(flows, unknown=0)
     before = network.ei_index(previous, unknown=0)
-    people: dict[Any, int] = {}
-    if suppress:
-        people = people_by(
-            (group, p.part)
-            for p in pairs
-            for group in ((p.key[0],) if p.key[0] == p.key[1] else (p.key[0], p.key[1]))
-        )
     result = []
     for group, score in now.items():
         cell = Cell(score.ties, people.get(group, 0))
@@ -1095,11 +1194,13 @@ def _silo_dataset(
 # Boundary spanners -------------------------------------------------------------------------------
 
 
-def _org_betweenness(pairs: list[Pair], names: _Names) -> list[tuple[str, float]]:
+def _org_betweenness(pairs: OrgPairs, names: _Names) -> list[tuple[str, float]]:
     # Sorted, so the scores (and the order of ties) don't depend on the order rows arrive in;
     # ties are ranked by organisation id, ignoring floating-point noise.
     edges = sorted(
-        (p.key[0], p.key[1]) for p in pairs if p.key[0] and p.key[1] and p.key[0] != p.key[1]
+        (g, r)
+        for g, r in zip(pairs.giver_org, pairs.receiver_org, strict=True)
+        if g and r and g != r
     )
     scores, _exact = network.betweenness(edges)
     top = sorted(scores.items(), key=lambda kv: (-round(kv[1], 12), kv[0]))[:TOP]
