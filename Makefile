@@ -29,7 +29,7 @@ run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py refresh_insight
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP)
+test: $(SEMANTIC_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

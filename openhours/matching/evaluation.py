@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from openhours.matching.ranking import semantic
 from openhours.matching.ranking.documents import member_items, request_items
 from openhours.matching.ranking.engine import MEMBER_FIELDS, Corpus
@@ -84,18 +86,24 @@ def evaluate(
         }
         return profile, member_items(profile, offers)
 
+    # Every text is embedded once; a document's vector is the mean of its items' vectors
+    # (`semantic.mean_vector`, as `embed_documents` makes it), so leaving a question out
+    # of its author's document needs no new embedding.
+    item_vectors: dict[str, np.ndarray] = {}
+    if use_semantic:
+        texts = sorted(
+            {text for _, items in (document(a, None) for a in authors) for text in items}
+        )
+        item_vectors = dict(zip(texts, semantic.embed(texts), strict=True))
+
     def vector_bytes(items: list[str]) -> bytes | None:
         if not use_semantic:
             return None
-        return semantic.to_bytes(semantic.embed_documents([items])[0])
+        return semantic.to_bytes(semantic.mean_vector(np.stack([item_vectors[t] for t in items])))
 
     corpus = Corpus(MEMBER_FIELDS)
     documents = [document(author, None) for author in authors]
-    vectors: list[bytes | None] = [None] * len(authors)
-    if use_semantic:
-        vectors = [
-            semantic.to_bytes(v) for v in semantic.embed_documents([i for _, i in documents])
-        ]
+    vectors = [vector_bytes(items) for _, items in documents]
     corpus.build(
         [
             (key_of[author], profile, "", vectors[key_of[author]])

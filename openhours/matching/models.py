@@ -20,8 +20,8 @@ class MemberDocument(models.Model):
     profession; `about`: "I can help with" and bio; `offers`: their offers and the titles
     of exchanges they have given). `embedding` is the sentence embedding matching ranks by
     when semantic matching is on (the normalised mean of the embeddings of each source
-    item), stored as float16 bytes so a restart need not embed 100,000 profiles again.
-    `digest` says which text and model it was made from.
+    item), stored as float32 bytes so a restart need not embed 100,000 profiles again.
+    `digest` says which text, model and storage it was made from.
     """
 
     member = models.OneToOneField(

@@ -49,10 +49,14 @@ class SyncReport:
     examined_requests: list[int] = field(default_factory=list)
 
 
-def member_items(fields: Fields, offers: list[str]) -> list[str]:
-    """What a member's embedding averages: their own description, then each offer."""
-    own = ". ".join(part for part in (fields.get("skills", ""), fields.get("about", "")) if part)
-    return [text for text in [own, *offers] if text.strip()]
+def member_items(fields: Fields, titles: list[str]) -> list[str]:
+    """What a member's embedding averages: their skills, job title and profession, then
+    the title of each offer and exchange given.
+
+    Short texts on purpose: a title says what the help is, embedding time grows with
+    length, and the full words still count in the lexical ranker (docs/matching.md).
+    """
+    return [text for text in [fields.get("skills", ""), *titles] if text.strip()]
 
 
 def request_fields(post: Post, skill_names: Iterable[str]) -> Fields:
@@ -62,11 +66,12 @@ def request_fields(post: Post, skill_names: Iterable[str]) -> Fields:
 
 
 def request_items(fields: Fields) -> list[str]:
-    return [f"{fields.get('title', '')}. {fields.get('body', '')}".strip()]
+    """What a request's embedding is made from: its title (see `member_items`)."""
+    return [fields.get("title", "").strip() or fields.get("body", "").strip()]
 
 
 def digest(fields: Fields, items: list[str]) -> str:
-    payload = json.dumps([fields, items, semantic.model_label()], sort_keys=True)
+    payload = json.dumps([fields, items, semantic.model_label(), semantic.STORAGE], sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -86,6 +91,7 @@ def _member_sources(ids: list[int]) -> dict[int, tuple[Fields, list[str]]]:
         .only("user_id", "job_title", "can_help_with", "bio", "profession__name")
     )
     offers: dict[int, list[str]] = defaultdict(list)
+    titles: dict[int, list[str]] = defaultdict(list)
     for author_id, title, description in (
         Post.objects.filter(author_id__in=ids, kind=Kind.OFFER)
         .exclude(status=Status.EXPIRED)
@@ -94,6 +100,7 @@ def _member_sources(ids: list[int]) -> dict[int, tuple[Fields, list[str]]]:
     ):
         if len(offers[author_id]) < MAX_ITEMS:
             offers[author_id].append(f"{title}. {description}")
+            titles[author_id].append(title)
     given: dict[int, list[str]] = defaultdict(list)
     for giver_id, title in (
         Exchange.objects.filter(giver_id__in=ids, state=State.CONFIRMED)
@@ -113,7 +120,7 @@ def _member_sources(ids: list[int]) -> dict[int, tuple[Fields, list[str]]]:
         }
         sources[profile.user_id] = (
             fields,
-            member_items(fields, offers[profile.user_id] + given[profile.user_id]),
+            member_items(fields, titles[profile.user_id] + given[profile.user_id]),
         )
     return sources
 
@@ -160,6 +167,7 @@ def _save(
     key_field: str,
     sources: dict[int, tuple[Fields, list[str]]],
     report: SyncReport,
+    known: dict[str, Any],
 ) -> list[int]:
     """Store the documents whose digest changed, embedding them; return their keys."""
     existing = dict(
@@ -175,8 +183,8 @@ def _save(
     vectors: dict[int, bytes | None] = dict.fromkeys(changed)
     if semantic.enabled():
         keys = list(changed)
-        embedded = semantic.embed_documents([changed[key][1] for key in keys])
-        report.embedded += sum(len(changed[key][1]) for key in keys)
+        report.embedded += len({t for key in keys for t in changed[key][1]} - known.keys())
+        embedded = semantic.embed_documents([changed[key][1] for key in keys], known)
         vectors = {
             key: semantic.to_bytes(vector) for key, vector in zip(keys, embedded, strict=True)
         }
@@ -208,6 +216,7 @@ def sync_documents(
     Returns what changed, so a running index can take exactly those documents.
     """
     report = SyncReport()
+    known: dict[str, Any] = {}  # text -> embedding, so a text repeated is embedded once
     member_ids = _changed_member_ids(since)
     request_ids = _changed_request_ids(since)
     report.examined_members = member_ids
@@ -216,7 +225,7 @@ def sync_documents(
     done = 0
     for chunk in _chunks(member_ids):
         sources = _member_sources(chunk)
-        report.changed_members += _save(MemberDocument, "member_id", sources, report)
+        report.changed_members += _save(MemberDocument, "member_id", sources, report, known)
         gone = set(chunk) - set(sources)
         if gone:
             MemberDocument.objects.filter(member_id__in=gone).delete()
@@ -236,7 +245,7 @@ def sync_documents(
             for pk, post in open_posts.items()
             for fields in [request_fields(post, sorted(s.name for s in post.skills.all()))]
         }
-        report.changed_requests += _save(RequestDocument, "post_id", sources, report)
+        report.changed_requests += _save(RequestDocument, "post_id", sources, report, known)
         closed = set(chunk) - set(open_posts)
         if closed:
             report.removed_requests += RequestDocument.objects.filter(post_id__in=closed).delete()[

@@ -50,8 +50,11 @@ REQUEST_FIELDS = {
     "body": FieldSpec(weight=1.0, b=0.9),
 }
 K1 = 2.5
-# In z-scores: semantic similarity counts twice lexical relevance when both are present.
-SEMANTIC_WEIGHT = 2.0
+# Lexical and semantic scores are combined as z-scores, each standardised over its best
+# NORMALISE_OVER documents; semantic similarity counts 1.8 times lexical
+# relevance. Chosen on the development queries (docs/matching.md).
+SEMANTIC_WEIGHT = 1.8
+NORMALISE_OVER = 100
 # How many of the most relevant documents are checked and re-ranked.
 CANDIDATES = 200
 # Changes are looked for from a little before the last look, so a transaction that
@@ -106,35 +109,47 @@ class Corpus:
             best = found[0][1] if found else 1.0
             return [(cast(int, key), score / best) for key, score in found]
         vector_keys, similarity = self.vectors.similarities(vector)
-        lexical_z = _z_scores(lexical)
-        semantic_z = _z_scores(similarity)
         excluded = list(exclude)
         lexical_at = dict(top_k(keys, lexical, CANDIDATES, exclude=excluded))
         semantic_at = dict(
-            top_k(vector_keys, semantic_z, CANDIDATES, exclude=excluded, positive_only=False)
+            top_k(vector_keys, similarity, CANDIDATES, exclude=excluded, positive_only=False)
         )
+        lexical_z = _standardise(lexical)
+        semantic_z = _standardise(similarity)
+        # Close in meaning means closer than the average document, or sharing words.
+        live = similarity[np.isfinite(similarity)]
+        typical = float(live.mean()) if len(live) else 0.0
         lexical_row = self.lexical.position
         vector_row = self.vectors.rows
         combined: dict[int, float] = {}
         for key in cast(set[int], set(lexical_at) | set(semantic_at)):
             row = lexical_row(key)
-            lex = float(lexical_z[row]) if row is not None else 0.0
             vrow = vector_row.get(key)
-            sem = float(semantic_z[vrow]) if vrow is not None else 0.0
-            if np.isfinite(lex) and np.isfinite(sem):
+            if row is None or vrow is None:
+                continue
+            lex, sem = float(lexical_z[row]), float(semantic_z[vrow])
+            if not (np.isfinite(lex) and np.isfinite(sem)):
+                continue
+            if key in lexical_at or float(similarity[vrow]) > typical:
                 combined[key] = lex + SEMANTIC_WEIGHT * sem
-        ranked = sorted(
-            ((key, score) for key, score in combined.items() if score > 0),
-            key=lambda item: -item[1],
-        )[:CANDIDATES]
-        best = ranked[0][1] if ranked else 1.0
-        return [(key, score / best) for key, score in ranked]
+        ranked = sorted(combined.items(), key=lambda item: -item[1])[:CANDIDATES]
+        if not ranked:
+            return []
+        # Scaled to (0, 1] between the last candidate and the best, as the re-ranking
+        # expects; the order is the combined score's.
+        best, floor = ranked[0][1], ranked[-1][1]
+        spread = (best - floor) or 1.0
+        return [(key, 0.05 + 0.95 * (score - floor) / spread) for key, score in ranked]
 
 
-def _z_scores(scores: np.ndarray) -> np.ndarray:
+def _standardise(scores: np.ndarray) -> np.ndarray:
+    """Scores as z-scores against the best `NORMALISE_OVER`: the spread that matters is
+    among documents that could be chosen, not the long tail that shares nothing."""
     live = scores[np.isfinite(scores)]
     if not len(live):
         return scores
+    if len(live) > NORMALISE_OVER:
+        live = np.partition(live, len(live) - NORMALISE_OVER)[-NORMALISE_OVER:]
     spread = float(live.std()) or 1.0
     return (scores - float(live.mean())) / spread
 

@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Max, Q
@@ -115,47 +116,46 @@ def _matched_words(query_text: str, text: str, limit: int = 3) -> list[str]:
     return list(seen.values())[:limit]
 
 
+def _count_by(queryset: Any, field: str) -> Counter[int]:
+    return Counter(dict(queryset.values(field).annotate(n=Count("pk")).values_list(field, "n")))
+
+
 def rerank_helpers(
     post: Post, candidates: Sequence[tuple[int, float]], *, query_text: str, limit: int
 ) -> list[HelperMatch]:
+    """Score every candidate on plain columns and counts (a handful of queries for all of
+    them), then load and explain only the `limit` best."""
     if not candidates or limit <= 0:
         return []
     blocked = blocked_either_way(post.author_id)
     relevance = {
         key: rel for key, rel in candidates if key not in blocked and key != post.author_id
     }
-    users = {
-        user.pk: user
-        for user in User.objects.filter(
-            pk__in=list(relevance), is_active=True, approval=Approval.APPROVED
+    mode_attribute = MODE_FIELDS[PostMode(post.mode)][0] if post.mode in MODE_FIELDS else None
+    facts = {
+        row["user_id"]: row
+        for row in Profile.objects.filter(
+            user_id__in=list(relevance), user__is_active=True, user__approval=Approval.APPROVED
+        ).values(
+            "user_id",
+            "user__last_login",
+            "profession__name",
+            "availability",
+            *(attribute for attribute, _ in MODE_FIELDS.values()),
         )
-        .select_related("profile", "profile__profession")
-        .prefetch_related("profile__skills")
-        if hasattr(user, "profile")
     }
-    if not users:
+    if not facts:
         return []
-    ids = list(users)
+    ids = list(facts)
     now = timezone.now()
-    open_giving = Counter(
-        dict(
-            Exchange.objects.filter(giver_id__in=ids, state__in=ACTIVE_STATES)
-            .values("giver_id")
-            .annotate(n=Count("pk"))
-            .values_list("giver_id", "n")
-        )
+    open_giving = _count_by(
+        Exchange.objects.filter(giver_id__in=ids, state__in=ACTIVE_STATES), "giver_id"
     )
-    recent_alerts = Counter(
-        dict(
-            Suggestion.objects.filter(
-                member_id__in=ids,
-                kind=SuggestionKind.ALERT,
-                created_at__gte=now - timedelta(days=7),
-            )
-            .values("member_id")
-            .annotate(n=Count("pk"))
-            .values_list("member_id", "n")
-        )
+    recent_alerts = _count_by(
+        Suggestion.objects.filter(
+            member_id__in=ids, kind=SuggestionKind.ALERT, created_at__gte=now - timedelta(days=7)
+        ),
+        "member_id",
     )
     last_gave = dict(
         Exchange.objects.filter(giver_id__in=ids, state=State.CONFIRMED)
@@ -164,67 +164,79 @@ def rerank_helpers(
         .values_list("giver_id", "at")
     )
     organisations = _organisations([post.author_id, *ids])
-    requester_profile = (
-        Profile.objects.filter(user_id=post.author_id).select_related("profession").first()
-    )
     requester_profession = (
-        requester_profile.profession.name
-        if requester_profile and requester_profile.profession
-        else ""
-    )
-    documents = dict(
-        MemberDocument.objects.filter(member_id__in=ids).values_list("member_id", "fields")
+        Profile.objects.filter(user_id=post.author_id)
+        .values_list("profession__name", flat=True)
+        .first()
+        or ""
     )
 
     results: list[tuple[float, int, _Scored]] = []
-    for user_id, user in users.items():
-        profile = user.profile
+    for user_id, row in facts.items():
         scored = _Scored(relevance[user_id])
-        query_terms = content_terms(query_text)
-        known = [s.name for s in profile.skills.all() if content_terms(s.name) & query_terms][:3]
-        words = _matched_words(
-            query_text, " ".join(str(v) for v in documents.get(user_id, {}).values())
-        )
-        if known:
-            scored.reasons.append("knows: " + ", ".join(known))
-        if profile.job_title and content_terms(profile.job_title) & query_terms:
-            scored.reasons.append(f"works as {profile.job_title}")
-        if words and not known:
-            scored.reasons.append("mentions: " + ", ".join(words))
-        if not scored.reasons:
-            scored.reasons.append("has done similar work")
         _boundary(
             scored,
             organisations[post.author_id],
             organisations[user_id],
             requester_profession,
-            profile.profession.name if profile.profession else "",
+            row["profession__name"] or "",
             from_them=False,
         )
-        latest = max((at for at in (user.last_login, last_gave.get(user_id)) if at), default=None)
+        latest = max(
+            (at for at in (row["user__last_login"], last_gave.get(user_id)) if at), default=None
+        )
         if latest and latest >= now - timedelta(days=ACTIVE_DAYS):
             scored.score += ACTIVE_BONUS
             scored.reasons.append("active in the last month")
         elif latest is None or latest < now - timedelta(days=DORMANT_DAYS):
             scored.score -= DORMANT_PENALTY
-        if profile.availability.strip():
+        availability = row["availability"].strip()
+        if availability:
             scored.score += AVAILABILITY_BONUS
-            scored.reasons.append(f"available: {profile.availability.strip()[:60]}")
-        if post.mode in MODE_FIELDS:
-            attribute, how = MODE_FIELDS[PostMode(post.mode)]
-            if getattr(profile, attribute):
+            scored.reasons.append(f"available: {availability[:60]}")
+        if mode_attribute is not None:
+            if row[mode_attribute]:
                 scored.score += MODE_BONUS
-                scored.reasons.append(f"happy to help by {how}")
+                scored.reasons.append(f"happy to help by {MODE_FIELDS[PostMode(post.mode)][1]}")
             else:
                 scored.score -= MODE_PENALTY
         scored.score -= min(OPEN_EXCHANGE_CAP, OPEN_EXCHANGE_PENALTY * open_giving[user_id])
         scored.score -= min(RECENT_ALERT_CAP, RECENT_ALERT_PENALTY * recent_alerts[user_id])
         results.append((scored.score, user_id, scored))
     results.sort(key=lambda item: (-item[0], item[1]))
-    return [
-        HelperMatch(member=users[user_id], score=round(score, 4), reasons=scored.reasons)
-        for score, user_id, scored in results[:limit]
-    ]
+    best = results[:limit]
+    users = {
+        user.pk: user
+        for user in User.objects.filter(pk__in=[user_id for _, user_id, _ in best])
+        .select_related("profile", "profile__profession")
+        .prefetch_related("profile__skills")
+    }
+    documents = dict(
+        MemberDocument.objects.filter(member_id__in=list(users)).values_list("member_id", "fields")
+    )
+    query_terms = content_terms(query_text)
+    matches = []
+    for score, user_id, scored in best:
+        profile = users[user_id].profile
+        known = [s.name for s in profile.skills.all() if content_terms(s.name) & query_terms][:3]
+        why: list[str] = []
+        if known:
+            why.append("knows: " + ", ".join(known))
+        if profile.job_title and content_terms(profile.job_title) & query_terms:
+            why.append(f"works as {profile.job_title}")
+        if not known:
+            text = " ".join(str(v) for v in documents.get(user_id, {}).values())
+            words = _matched_words(query_text, text)
+            if words:
+                why.append("mentions: " + ", ".join(words))
+        matches.append(
+            HelperMatch(
+                member=users[user_id],
+                score=round(score, 4),
+                reasons=(why or ["has done similar work"]) + scored.reasons,
+            )
+        )
+    return matches
 
 
 def rerank_requests(
@@ -275,15 +287,6 @@ def rerank_requests(
     results: list[tuple[float, int, _Scored]] = []
     for post_id, post in posts.items():
         scored = _Scored(relevance[post_id])
-        post_terms = content_terms(f"{post.title} {post.description}")
-        yours = [s for s in skills if content_terms(s) & post_terms][:3]
-        if yours:
-            scored.reasons.append("asks for what you know: " + ", ".join(yours))
-        else:
-            words = _matched_words(query_text, f"{post.title} {post.description}")
-            scored.reasons.append(
-                "mentions " + ", ".join(words) if words else "close to what you offer"
-            )
         author_profile = getattr(post.author, "profile", None)
         _boundary(
             scored,
@@ -306,7 +309,17 @@ def rerank_requests(
                 scored.score -= MODE_PENALTY
         results.append((scored.score, post_id, scored))
     results.sort(key=lambda item: (-item[0], -item[1]))
-    return [
-        RequestMatch(post=posts[post_id], score=round(score, 4), reasons=scored.reasons)
-        for score, post_id, scored in results[:limit]
-    ]
+    matches = []
+    for score, post_id, scored in results[:limit]:
+        post = posts[post_id]
+        post_terms = content_terms(f"{post.title} {post.description}")
+        yours = [s for s in skills if content_terms(s) & post_terms][:3]
+        if yours:
+            why = "asks for what you know: " + ", ".join(yours)
+        else:
+            words = _matched_words(query_text, f"{post.title} {post.description}")
+            why = "mentions " + ", ".join(words) if words else "close to what you offer"
+        matches.append(
+            RequestMatch(post=post, score=round(score, 4), reasons=[why, *scored.reasons])
+        )
+    return matches

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -45,8 +46,10 @@ _FUNCTION_WORDS = """a about after all also am an and any are as at be been bein
 FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
 
 
+@lru_cache(maxsize=1 << 18)
 def stem(word: str) -> str:
-    """Strip one common English suffix, keeping at least three letters."""
+    """Strip one common English suffix, keeping at least three letters (remembered: the
+    same few thousand words come back in every document)."""
     if word.isdigit() or len(word) <= 3:
         return word
     for suffix, replacement in _SUFFIXES:
