@@ -20,7 +20,7 @@ MIN_PEOPLE = 5
 SUPPRESSED_TEXT = "fewer than 5"
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """A figure and the number of people it rests on."""
 

@@ -9,7 +9,7 @@ docs/insight.md.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -39,7 +39,6 @@ from .models import (
     SkillMonth,
     SpannerScore,
     UnitCost,
-    split_ids,
 )
 from .privacy import (
     MIN_PEOPLE,
@@ -227,7 +226,9 @@ def _figures(
     org_pairs = _org_pairs(filters, windows_month)
     prof_pairs = _profession_pairs(filters)
     costs = _unit_costs()
-    hours = _hours_tables(org_pairs, prof_pairs, names, costs, suppress=suppress)
+    hours = _hours_tables(
+        org_pairs, prof_pairs, names, costs, suppress=suppress, every_pair=every_pair
+    )
     # The people behind every organisation pair are the organisation table's (unsuppressed
     # grand total's) people: the same lower bound.
     exchanges, series = _exchange_family(
@@ -485,12 +486,10 @@ def _exchange_counts(
     months = Q(month__gte=filters.first_month, month__lte=filters.last_month)
     window = _window(filters, windows_month) if model is OrgFlow else None
     if window is not None:
-        return {
-            (g, r): n
-            for g, r, n in OrgFlowWindow.objects.filter(
-                _flow_q(filters), first_month=window[0], last_month=window[1]
-            ).values_list("giver_org", "receiver_org", "exchanges")
-        }
+        summed = OrgFlowWindow.objects.filter(
+            _flow_q(filters), first_month=window[0], last_month=window[1]
+        ).values_list("giver_org", "receiver_org", "exchanges")
+        return {(g, r): n for g, r, n in _fetch(summed)}
     if model is OrgFlow:
         rows = OrgFlow.objects.filter(months, _flow_q(filters)).values_list(
             "giver_org", "receiver_org"
@@ -499,7 +498,7 @@ def _exchange_counts(
         rows = ProfessionFlow.objects.filter(  # type: ignore[assignment]
             months, scope_place=filters.place or 0, scope_kind=filters.org_kind or ""
         ).values_list("giver_profession", "receiver_profession")
-    return {(g, r): n for g, r, n in rows.annotate(n=Sum("exchanges")).order_by()}
+    return {(g, r): n for g, r, n in _fetch(rows.annotate(n=Sum("exchanges")).order_by())}
 
 
 def _org_pairs(filters: Filters, windows_month: date | None = None) -> OrgPairs:
@@ -550,10 +549,17 @@ def _org_pairs(filters: Filters, windows_month: date | None = None) -> OrgPairs:
 
 
 def _pairs_from_sql(query: QuerySet[Any]) -> OrgPairs:
+    return OrgPairs.of(_fetch(query))
+
+
+def _fetch(query: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """A query's rows straight from the cursor: at thousands of rows the ORM's per-row
+    work costs more than the query. Only for integer and text columns, which need no
+    conversion on any database."""
     sql, params = query.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return OrgPairs.of(cursor.fetchall())
+        return cursor.fetchall()
 
 
 def _profession_pairs(filters: Filters) -> list[Pair]:
@@ -570,7 +576,7 @@ def _profession_pairs(filters: Filters) -> list[Pair]:
     )
     return [
         Pair((giver, receiver), exchanges=n, minutes=m, givers=g, receivers=r)
-        for giver, receiver, n, m, g, r in rows
+        for giver, receiver, n, m, g, r in _fetch(rows)
     ]
 
 
@@ -802,7 +808,10 @@ def _hours_tables(
     costs: dict[str, int | None],
     *,
     suppress: bool,
+    every_pair: bool = True,
 ) -> HoursTables:
+    """``every_pair`` False: the organisation table keeps only the cells of its top block
+    when nothing is suppressed (a coordinator's page; the rest are for the CSV)."""
     o = org_pairs
     kinds = {k: kind_label(k) for k in {*o.giver_kind, *o.receiver_kind}}
     kind = _full_matrix(
@@ -815,7 +824,9 @@ def _hours_tables(
         o.arrays,
         suppress,
     )
-    org = _full_matrix(o.giver_org, o.receiver_org, o.arrays, suppress)
+    org = _full_matrix(
+        o.giver_org, o.receiver_org, o.arrays, suppress, top_cells_only=not (suppress or every_pair)
+    )
     profession = _full_matrix(
         [p.key[0] for p in prof_pairs],
         [p.key[1] for p in prof_pairs],
@@ -846,7 +857,7 @@ def _hours_tables(
         apply=suppress,
     )
     relations: list[list[Cell]] = []
-    for m in matrices:
+    for m in matrices if suppress else ():
         relations += _matrix_relations(m)
     for group, group_pairs in by_group.items():
         members = {p.key[0] for p in group_pairs}
@@ -863,6 +874,8 @@ def _full_matrix(
     column_labels: Sequence[Any],
     arrays: _PairArrays,
     suppress: bool,
+    *,
+    top_cells_only: bool = False,
 ) -> Matrix:
     """Hours from row groups to column groups, with totals; nothing suppressed yet. Each
     pair (an entry of ``arrays``) goes in the row and column of its labels.
@@ -874,11 +887,21 @@ def _full_matrix(
     order = sorted(set(row_labels) | set(column_labels), key=lambda s: (s in (UNKNOWN, 0), str(s)))
     code = {label: i for i, label in enumerate(order)}
     n = max(len(order), 1)
-    rows = np.fromiter((code[r] for r in row_labels), np.int64, count)
-    columns = np.fromiter((code[c] for c in column_labels), np.int64, count)
-    cells = _group_cells(rows * n + columns, arrays, suppress=suppress)
+    rows = np.array(list(map(code.__getitem__, row_labels)), np.int64).reshape(count)
+    columns = np.array(list(map(code.__getitem__, column_labels)), np.int64).reshape(count)
     row_cells = _group_cells(rows, arrays, suppress=suppress)
     column_cells = _group_cells(columns, arrays, suppress=suppress)
+    if top_cells_only:
+        # Only the cells of the block the page shows (``_top_block``), all of each.
+        top = _top_keys(
+            {order[k]: cell for k, cell in row_cells.items()},
+            {order[k]: cell for k, cell in column_cells.items()},
+        )
+        codes = [code[label] for label in top]
+        within = np.isin(rows, codes) & np.isin(columns, codes)
+        cells = _group_cells((rows * n + columns)[within], arrays.take(within), suppress=suppress)
+    else:
+        cells = _group_cells(rows * n + columns, arrays, suppress=suppress)
     totals = _group_cells(np.zeros(count, np.int64), arrays, suppress=suppress)
     return Matrix(
         rows=[order[r] for r in sorted(row_cells)],
@@ -981,9 +1004,9 @@ def _group_cells(keys: Any, arrays: _PairArrays | None, *, suppress: bool) -> di
         both = np.zeros(len(unique), bool)
         both[np.intersect1d(giver_keys, receiver_keys) // arrays.groups] = True
         people = np.where(both, np.maximum(givers, receivers), givers + receivers)
+    hours = (minutes / 60).tolist()
     return {
-        key: Cell(m / 60, p)
-        for key, m, p in zip(unique.tolist(), minutes.tolist(), people.tolist(), strict=True)
+        key: Cell(h, p) for key, h, p in zip(unique.tolist(), hours, people.tolist(), strict=True)
     }
 
 
@@ -1001,18 +1024,23 @@ def _matrix_relations(matrix: Matrix) -> list[list[Cell]]:
     return relations
 
 
+def _top_keys(row_totals: Mapping[Any, Cell], column_totals: Mapping[Any, Cell]) -> list[Any]:
+    """The ten groups with most hours given plus received (not "not recorded")."""
+    hours: dict[Any, float] = defaultdict(float)
+    for key, cell in row_totals.items():
+        hours[key] += cell.value
+    for key, cell in column_totals.items():
+        hours[key] += cell.value
+    return [k for k, _ in sorted(hours.items(), key=lambda kv: -kv[1]) if k][:TOP]
+
+
 def _top_block(matrix: Matrix, name: Callable[[int], str]) -> Matrix:
     """The part of a suppressed matrix between its ten groups with most hours, named.
 
     A block of the full table, not a regrouping, so its cells keep their suppression; the
     totals are the full rows' and columns'.
     """
-    hours: dict[Any, float] = defaultdict(float)
-    for key, cell in matrix.row_totals.items():
-        hours[key] += cell.value
-    for key, cell in matrix.column_totals.items():
-        hours[key] += cell.value
-    top = [k for k, _ in sorted(hours.items(), key=lambda kv: -kv[1]) if k][:TOP]
+    top = _top_keys(matrix.row_totals, matrix.column_totals)
     return _named(
         Matrix(
             rows=[r for r in matrix.rows if r in top],
@@ -1281,6 +1309,32 @@ def _skills(filters: Filters, names: _Names, *, suppress: bool) -> tuple[list[Ba
     return bars, dataset
 
 
+def _columns(rows: list[tuple[Any, ...]], width: int) -> list[tuple[Any, ...]]:
+    return list(zip(*rows, strict=True)) if rows else [()] * width
+
+
+def _skill_counts(
+    authors: Sequence[int], skill_ids: Sequence[str]
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Per skill named in ``skill_ids`` (comma-separated, one text per request): how many
+    requests name it and how many distinct authors, in the order skills first appear."""
+    per_request = [text.count(",") + 1 if text else 0 for text in skill_ids]
+    joined = ",".join(text for text in skill_ids if text)
+    if not joined:
+        return {}, {}
+    skills = np.array(joined.split(","), np.int64)
+    by = np.repeat(np.array(authors, np.int64), per_request)
+    unique, first, counts = np.unique(skills, return_index=True, return_counts=True)
+    span = int(by.max()) + 1
+    pairs = np.unique(skills * span + by)
+    people = dict(zip(*np.unique(pairs // span, return_counts=True), strict=True))
+    order = np.argsort(first, kind="stable")
+    return (
+        {int(unique[i]): int(counts[i]) for i in order},
+        {int(unique[i]): int(people[unique[i]]) for i in order},
+    )
+
+
 def _stale_requests(
     filters: Filters, names: _Names, *, suppress: bool, now: datetime
 ) -> tuple[Dataset, Dataset]:
@@ -1290,24 +1344,19 @@ def _stale_requests(
         q &= Q(place_id=filters.place)
     if filters.org_kind:
         q &= Q(org_kind=filters.org_kind)
-    by_skill: dict[int, int] = defaultdict(int)
-    skill_authors: dict[int, set[int]] = defaultdict(set)
-    by_kind: dict[str, int] = defaultdict(int)
-    kind_authors: dict[str, set[int]] = defaultdict(set)
-    for author, org_kind, skill_ids in RequestFact.objects.filter(q).values_list(
-        "author_id", "org_kind", "skill_ids"
-    ):
-        by_kind[org_kind] += 1
-        kind_authors[org_kind].add(author)
-        for skill in split_ids(skill_ids):
-            by_skill[skill] += 1
-            skill_authors[skill].add(author)
+    rows = RequestFact.objects.filter(q).values_list("author_id", "org_kind", "skill_ids")
+    authors, org_kinds, skill_ids = _columns(_fetch(rows), 3)
+    # Counted with C loops (Counter, set, numpy) rather than a Python loop per request:
+    # thousands of requests can be open. Dictionaries keep the order in which kinds and
+    # skills first appear, as one loop would.
+    by_kind = Counter(org_kinds)
+    kind_people = Counter(kind for kind, _author in set(zip(org_kinds, authors, strict=True)))
+    by_skill, skill_people = _skill_counts(authors, skill_ids)
     skill_names = dict(Skill.objects.filter(pk__in=by_skill).values_list("pk", "name"))
-    skill_cells = {s: Cell(n, len(skill_authors[s])) for s, n in by_skill.items()}
+    skill_cells = {s: Cell(n, skill_people[s]) for s, n in by_skill.items()}
     primary(skill_cells.values(), apply=suppress)
-    kind_cells = {k: Cell(n, len(kind_authors[k])) for k, n in by_kind.items()}
-    all_authors = set().union(*kind_authors.values()) if kind_authors else set()
-    kind_total = Cell(sum(by_kind.values()), len(all_authors))
+    kind_cells = {k: Cell(n, kind_people[k]) for k, n in by_kind.items()}
+    kind_total = Cell(sum(by_kind.values()), len(set(authors)))
     ordered_kinds = sorted(kind_cells.items(), key=lambda kv: -kv[1].value)
     suppress_list([c for _, c in ordered_kinds], kind_total, apply=suppress)
     ordered_kinds.sort(key=lambda kv: kv[1].suppressed)  # hidden last (see _hours_by)
