@@ -26,7 +26,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from openhours.accounts.models import Approval, User
@@ -256,59 +256,70 @@ def rerank_requests(
             "post_id", flat=True
         )
     )
-    posts = {
-        post.pk: post
-        for post in Post.objects.filter(
-            pk__in=list(relevance),
-            kind=Kind.REQUEST,
-            status=Status.OPEN,
-            expires_at__gt=now,
-            author__is_active=True,
+    # Looked up by primary key only and checked here: given the other conditions too,
+    # SQLite walks every open request by its status index instead of 200 keys.
+    rows = {
+        row["pk"]: row
+        for row in Post.objects.filter(pk__in=list(relevance))
+        .order_by()
+        .values(
+            "pk",
+            "author_id",
+            "kind",
+            "status",
+            "expires_at",
+            "created_at",
+            "mode",
+            "author__is_active",
+            "author__profile__profession__name",
         )
-        .exclude(author_id=member.pk)
-        .exclude(author_id__in=blocked)
-        .exclude(pk__in=answered)
-        .select_related("author", "author__profile", "author__profile__profession")
-        .annotate(
-            answers=Count(
-                "exchanges", filter=~Q(exchanges__state__in=[State.DECLINED, State.CANCELLED])
-            )
-        )
+        if row["kind"] == Kind.REQUEST
+        and row["status"] == Status.OPEN
+        and row["expires_at"] > now
+        and row["author__is_active"]
+        and row["author_id"] != member.pk
+        and row["author_id"] not in blocked
+        and row["pk"] not in answered
     }
-    if not posts:
+    if not rows:
         return []
+    answered_by_anyone = set(
+        Exchange.objects.filter(post_id__in=list(rows))
+        .exclude(state__in=[State.DECLINED, State.CANCELLED])
+        .values_list("post_id", flat=True)
+    )
     profile = Profile.objects.filter(user_id=member.pk).select_related("profession").first()
     my_profession = profile.profession.name if profile and profile.profession else ""
-    author_ids = list({post.author_id for post in posts.values()})
+    author_ids = list({row["author_id"] for row in rows.values()})
     organisations = _organisations([member.pk, *author_ids])
     query_text = "\n".join(str(value) for value in query_fields.values())
     skills = [skill.name for skill in profile.skills.all()] if profile is not None else []
 
     results: list[tuple[float, int, _Scored]] = []
-    for post_id, post in posts.items():
+    for post_id, row in rows.items():
         scored = _Scored(relevance[post_id])
-        author_profile = getattr(post.author, "profile", None)
         _boundary(
             scored,
             organisations[member.pk],
-            organisations[post.author_id],
+            organisations[row["author_id"]],
             my_profession,
-            author_profile.profession.name
-            if author_profile is not None and author_profile.profession
-            else "",
+            row["author__profile__profession__name"] or "",
             from_them=True,
         )
-        if not post.answers:
+        if post_id not in answered_by_anyone:
             scored.score += UNANSWERED_BONUS
             scored.reasons.append("no one has offered to help yet")
-        if post.created_at >= now - timedelta(days=7):
+        if row["created_at"] >= now - timedelta(days=7):
             scored.score += NEW_REQUEST_BONUS
-        if post.mode in MODE_FIELDS and profile is not None:
-            attribute, _ = MODE_FIELDS[PostMode(post.mode)]
+        if row["mode"] in MODE_FIELDS and profile is not None:
+            attribute, _ = MODE_FIELDS[PostMode(row["mode"])]
             if not getattr(profile, attribute):
                 scored.score -= MODE_PENALTY
         results.append((scored.score, post_id, scored))
     results.sort(key=lambda item: (-item[0], -item[1]))
+    posts = Post.objects.select_related(
+        "author", "author__profile", "author__profile__profession"
+    ).in_bulk([post_id for _, post_id, _ in results[:limit]])
     matches = []
     for score, post_id, scored in results[:limit]:
         post = posts[post_id]
