@@ -33,20 +33,16 @@ def betweenness(
     Pich 2007). Scores are divided by (n-1)(n-2)/2, so 1.0 is a star's centre. Returns the
     scores and whether they are exact.
     """
+    # Nodes numbered in order of first appearance (the sampled sources depend on it).
     index: dict[Node, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    for a, b in edges:
-        if a == b:
-            continue
-        i = index.setdefault(a, len(index))
-        j = index.setdefault(b, len(index))
-        rows += [i, j]
-        cols += [j, i]
+    ends = [index.setdefault(node, len(index)) for a, b in edges if a != b for node in (a, b)]
     n = len(index)
     if n < 3:
         return dict.fromkeys(index, 0.0), True
-    matrix = sparse.csr_matrix((np.ones(len(rows)), (np.array(rows), np.array(cols))), shape=(n, n))
+    pairs = np.array(ends, np.int64).reshape(-1, 2)
+    rows = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    cols = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
     matrix.data[:] = 1.0  # duplicate edges collapse to one
     exact = n <= exact_up_to
     sources = range(n) if exact else random.Random(seed).sample(range(n), min(samples, n))

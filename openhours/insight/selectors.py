@@ -1270,7 +1270,7 @@ def _skill_q(filters: Filters) -> Q:
 
 
 def _skills(filters: Filters, names: _Names, *, suppress: bool) -> tuple[list[Bar], Dataset]:
-    rows = (
+    rows = _fetch(
         SkillMonth.objects.filter(_skill_q(filters))
         .values_list("skill_id", "kind", "org_kind", "place_id")
         .annotate(posts=Sum("posts"), people=Max("people"))
