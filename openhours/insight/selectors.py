@@ -449,8 +449,7 @@ class OrgPairs:
     def of(cls, rows: list[tuple[Any, ...]]) -> OrgPairs:
         """From rows of (giver org, receiver org, giver kind, receiver kind, giver place,
         receiver place, exchanges, minutes, givers, receivers, ...)."""
-        columns: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)] or [[]] * 10
-        go, ro, gk, rk, gp, rp, n, m, g, r = columns[:10]
+        go, ro, gk, rk, gp, rp, n, m, g, r = _columns(rows, 10)
         return cls(go, ro, gk, rk, gp, rp, n, m, _PairArrays.of_columns(go, ro, m, g, r))
 
     def __len__(self) -> int:
@@ -1309,8 +1308,10 @@ def _skills(filters: Filters, names: _Names, *, suppress: bool) -> tuple[list[Ba
     return bars, dataset
 
 
-def _columns(rows: list[tuple[Any, ...]], width: int) -> list[tuple[Any, ...]]:
-    return list(zip(*rows, strict=True)) if rows else [()] * width
+def _columns(rows: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
+    """Rows as columns. Not ``zip(*rows)``: its one iterator per row, thousands of
+    short-lived objects, sets off the garbage collector over everything the page holds."""
+    return [[row[i] for row in rows] for i in range(width)]
 
 
 def _skill_counts(
