@@ -77,8 +77,12 @@ def brute_force(text: str, documents: list[tuple[int, dict[str, str]]]) -> list[
 def build(ranker: str, database_url: str) -> dict[str, object]:
     """Run in a fresh process, as `rebuild_matching_index` would: write every document."""
     setup_django(database_url, "all-MiniLM-L6-v2" if ranker == "semantic" else "")
+    from openhours.matching.models import MemberDocument, RequestDocument
     from openhours.matching.ranking.documents import sync_documents
 
+    # From nothing, as on a first deployment: every document written (and embedded).
+    MemberDocument.objects.all().delete()
+    RequestDocument.objects.all().delete()
     started = time.perf_counter()
     report = sync_documents(since=None)
     return {

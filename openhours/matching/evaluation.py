@@ -108,7 +108,8 @@ def evaluate(
         [
             (key_of[author], profile, "", vectors[key_of[author]])
             for author, (profile, _) in zip(authors, documents, strict=True)
-        ]
+        ],
+        count=len(authors),
     )
     chosen = [n for n, question in enumerate(questions) if question.field in set(fields)]
     ndcg = recall = mrr = 0.0

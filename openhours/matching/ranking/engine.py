@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
@@ -70,14 +70,25 @@ class Corpus:
         self.vectors: semantic.VectorIndex | None = None
         self.digests: dict[int, str] = {}
 
-    def build(self, rows: Sequence[tuple[int, dict[str, str], str, Any]]) -> None:
-        self.lexical.build((key, fields) for key, fields, _, _ in rows)
-        self.digests = {key: digest for key, _, digest, _ in rows}
-        vectors = [(key, semantic.from_bytes(data)) for key, _, _, data in rows]
-        present = [(key, vector) for key, vector in vectors if vector is not None]
-        if present:
-            self.vectors = semantic.VectorIndex(len(present[0][1]))
-            self.vectors.build(present)
+    def build(self, rows: Iterable[tuple[int, dict[str, str], str, Any]], count: int) -> None:
+        """Replace everything with `rows` (about `count` of them), read once."""
+        digests: dict[int, str] = {}
+        vectors: semantic.VectorIndex | None = None
+
+        def documents() -> Iterator[tuple[int, dict[str, str]]]:
+            nonlocal vectors
+            for key, fields, digest, data in rows:
+                digests[key] = digest
+                vector = semantic.from_bytes(data)
+                if vector is not None:
+                    if vectors is None:
+                        vectors = semantic.VectorIndex(len(vector), capacity=count)
+                    vectors.upsert(key, vector)
+                yield key, fields
+
+        self.lexical.build(documents())
+        self.digests = digests
+        self.vectors = vectors
 
     def upsert(self, key: int, fields: dict[str, str], digest: str, data: Any) -> None:
         self.lexical.upsert(key, fields)
@@ -181,20 +192,14 @@ class MatchingIndex:
             ]
             since = min((at for at in latest if at), default=None)
             sync_documents(since=since - OVERLAP if since else None)
-            self.members.build(
-                list(
-                    MemberDocument.objects.order_by("pk").values_list(
-                        "member_id", "fields", "digest", "embedding"
-                    )
+            for corpus, model, key in (
+                (self.members, MemberDocument, "member_id"),
+                (self.requests, RequestDocument, "post_id"),
+            ):
+                stored = model.objects.order_by("pk").values_list(
+                    key, "fields", "digest", "embedding"
                 )
-            )
-            self.requests.build(
-                list(
-                    RequestDocument.objects.order_by("pk").values_list(
-                        "post_id", "fields", "digest", "embedding"
-                    )
-                )
-            )
+                corpus.build(stored.iterator(chunk_size=2000), count=stored.count())
             self.watermark = started - OVERLAP
             self.checked_at = time.monotonic()
 

@@ -17,6 +17,7 @@ the last build, which moves little between builds.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -56,48 +57,64 @@ class LexicalIndex:
         self._base = _Part([], sparse.csc_matrix((0, 0), dtype=np.float32), np.zeros(0, bool))
         self._delta_rows: dict[Key, dict[int, float]] = {}
         self._delta: _Part | None = None
-        self._where: dict[Key, int] = {}  # key -> row in the base part
-        self._terms_of: dict[Key, list[int]] = {}
+        self._where: dict[Key, int] = {}  # key -> row in the base part, while alive
 
     # -- building ---------------------------------------------------------------------
 
     def build(self, documents: Iterable[tuple[Key, Mapping[str, str]]]) -> None:
-        """Replace everything with `documents`."""
-        counted: list[tuple[Key, dict[str, Counter[str]]]] = [
-            (key, {name: term_counts(fields.get(name, "")) for name in self.fields})
-            for key, fields in documents
-        ]
+        """Replace everything with `documents` (read once, so a generator will do).
+
+        Counts go into flat typed arrays as they are read (a few bytes per term and
+        document, not a Python object each), and the BM25F weights are then worked out for
+        all of them at once with numpy.
+        """
+        names = list(self.fields)
         self.vocabulary = {}
-        totals = dict.fromkeys(self.fields, 0)
-        for _, by_field in counted:
-            for name, counts in by_field.items():
-                totals[name] += sum(counts.values())
-                for term in counts:
-                    self.vocabulary.setdefault(term, len(self.vocabulary))
-        n = max(len(counted), 1)
-        self.average_length = {name: max(totals[name] / n, 1.0) for name in self.fields}
-        rows: list[int] = []
-        cols: list[int] = []
-        values: list[float] = []
-        self._terms_of = {}
-        self._where = {}
+        vocabulary = self.vocabulary
+        totals = [0] * len(names)
         keys: list[Key] = []
-        for row, (key, by_field) in enumerate(counted):
-            weights = self._weights(by_field)
+        rows, term_ids, counts, field_ids = array("i"), array("i"), array("f"), array("b")
+        for row, (key, fields) in enumerate(documents):
             keys.append(key)
-            self._where[key] = row
-            self._terms_of[key] = list(weights)
-            rows.extend([row] * len(weights))
-            cols.extend(weights.keys())
-            values.extend(weights.values())
-        shape = (len(keys), len(self.vocabulary))
-        matrix = sparse.csc_matrix(
-            (np.asarray(values, np.float32), (np.asarray(rows), np.asarray(cols))), shape=shape
-        )
-        self.document_frequency = np.asarray((matrix > 0).sum(axis=0), dtype=np.int64).reshape(-1)
+            for field_id, name in enumerate(names):
+                for term, count in term_counts(fields.get(name, "")).items():
+                    term_id = vocabulary.get(term)
+                    if term_id is None:
+                        term_id = vocabulary[term] = len(vocabulary)
+                    rows.append(row)
+                    term_ids.append(term_id)
+                    counts.append(count)
+                    field_ids.append(field_id)
+                    totals[field_id] += count
+        n = max(len(keys), 1)
+        self.average_length = {name: max(totals[i] / n, 1.0) for i, name in enumerate(names)}
+        row_of = np.frombuffer(rows, dtype=np.int32)
+        field_of = np.frombuffer(field_ids, dtype=np.int8).astype(np.int64)
+        count_of = np.frombuffer(counts, dtype=np.float32).astype(np.float64)
+        cell = row_of.astype(np.int64) * len(names) + field_of
+        length = np.bincount(cell, weights=count_of, minlength=len(keys) * len(names))
+        weight = np.asarray([self.fields[name].weight for name in names])
+        b = np.asarray([self.fields[name].b for name in names])
+        average = np.asarray([self.average_length[name] for name in names])
+        norm = 1 - b[field_of] + b[field_of] * length[cell] / average[field_of]
+        matrix = sparse.coo_matrix(
+            (weight[field_of] * count_of / norm, (row_of, np.frombuffer(term_ids, np.int32))),
+            shape=(len(keys), len(vocabulary)),
+        ).tocsc()  # sums each term's fields into one pseudo-frequency
+        matrix.sum_duplicates()
+        matrix.data = (matrix.data / (self.k1 + matrix.data)).astype(np.float32)
+        matrix = matrix.astype(np.float32)
+        self.document_frequency = np.diff(matrix.indptr).astype(np.int64)
+        self._where = {key: row for row, key in enumerate(keys)}
         self._base = _Part(keys, matrix, np.ones(len(keys), dtype=bool))
         self._delta_rows = {}
         self._delta = None
+
+    def _base_terms(self, row: int) -> np.ndarray:
+        """Term ids of the base document in `row` (a scan of the matrix: edits are rare)."""
+        matrix = self._base.matrix
+        entries = np.flatnonzero(matrix.indices == row)
+        return np.searchsorted(matrix.indptr, entries, side="right") - 1
 
     def _weights(self, by_field: Mapping[str, Counter[str]]) -> dict[int, float]:
         """Saturated BM25F weight of each term of one document, by term id."""
@@ -127,20 +144,19 @@ class LexicalIndex:
             self.document_frequency = grown
         for term_id in weights:
             self.document_frequency[term_id] += 1
-        self._terms_of[key] = list(weights)
         self._delta_rows[key] = weights
         self._delta = None
 
     def remove(self, key: Key) -> None:
-        old_terms = self._terms_of.pop(key, None)
-        if old_terms is None:
-            return
-        for term_id in old_terms:
-            self.document_frequency[term_id] -= 1
         row = self._where.pop(key, None)
         if row is not None:
+            self.document_frequency[self._base_terms(row)] -= 1
             self._base.alive[row] = False
-        self._delta_rows.pop(key, None)
+        elif key in self._delta_rows:
+            for term_id in self._delta_rows.pop(key):
+                self.document_frequency[term_id] -= 1
+        else:
+            return
         self._delta = None
 
     def position(self, key: Key) -> int | None:
@@ -159,10 +175,10 @@ class LexicalIndex:
         return len(self._delta_rows) + int((~self._base.alive).sum())
 
     def __len__(self) -> int:
-        return len(self._terms_of)
+        return len(self._where) + len(self._delta_rows)
 
     def __contains__(self, key: Key) -> bool:
-        return key in self._terms_of
+        return key in self._where or key in self._delta_rows
 
     def _delta_part(self) -> _Part | None:
         if self._delta is None and self._delta_rows:

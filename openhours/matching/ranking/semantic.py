@@ -138,12 +138,12 @@ def from_bytes(data: bytes | memoryview | None) -> np.ndarray | None:
 class VectorIndex:
     """Unit vectors by key, in one float32 matrix (BLAS has no float16), rows replaced in place."""
 
-    def __init__(self, dimensions: int) -> None:
+    def __init__(self, dimensions: int, capacity: int = 0) -> None:
         self.dimensions = dimensions
         self.keys: list[Any] = []
         self.rows: dict[Any, int] = {}
-        self.matrix = np.zeros((0, dimensions), dtype=np.float32)
-        self.alive = np.zeros(0, dtype=bool)
+        self.matrix = np.zeros((capacity, dimensions), dtype=np.float32)
+        self.alive = np.zeros(capacity, dtype=bool)
 
     def build(self, items: Sequence[tuple[Any, np.ndarray]]) -> None:
         self.keys = [key for key, _ in items]

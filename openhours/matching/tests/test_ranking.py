@@ -215,3 +215,25 @@ def test_a_new_request_is_matchable_at_once(requester: User) -> None:
     post = sepsis_request(requester)
 
     assert [m.post for m in requests_for_member(helper)] == [post]
+
+
+def test_lexical_index_keeps_document_frequencies_exact_through_edits() -> None:
+    from openhours.matching.ranking.lexical import FieldSpec, LexicalIndex
+
+    index = LexicalIndex({"text": FieldSpec(weight=1.0)}, k1=1.2)
+    index.build(
+        (key, {"text": text})
+        for key, text in [(1, "sepsis audit"), (2, "sepsis teaching"), (3, "rota planning")]
+    )
+    sepsis = index.vocabulary["sepsis"]
+    assert index.document_frequency[sepsis] == 2 and len(index) == 3
+    index.remove(1)  # a document from the build
+    assert index.document_frequency[sepsis] == 1 and 1 not in index
+    assert [key for key, _ in index.top("sepsis", 5)] == [2]
+    index.upsert(1, {"text": "sepsis sepsis audit"})  # back, through the change matrix
+    index.upsert(3, {"text": "sepsis rota"})
+    assert index.document_frequency[sepsis] == 3 and len(index) == 3
+    assert index.top("sepsis", 5)[0][0] == 1
+    index.remove(3)  # a changed document this time
+    assert index.document_frequency[sepsis] == 2
+    assert index.document_frequency[index.vocabulary["rota"]] == 0
