@@ -119,3 +119,16 @@ def test_a_page_before_the_first_refresh_of_summaries_groups_the_monthly_rows(
     data = selectors.dashboard(selectors.default_filters(), suppress=False)
     exchanges = next(h for h in data.headlines if h.label == "Exchanges")
     assert exchanges.value != "0"
+
+
+def test_a_coordinator_s_page_shows_the_same_block_of_organisations_as_the_full_table(
+    network: dict[str, Any],
+) -> None:
+    filters = selectors.default_filters()
+    page = selectors.dashboard(filters, suppress=False)
+    full = selectors.dashboard(filters, suppress=False, every_pair=True)
+    assert page.matrices["org"] == full.matrices["org"]
+    assert page.datasets["flow_org"] == full.datasets["flow_org"]
+    # The every-pair table is the CSV's alone (here, four organisations, the whole block).
+    assert page.datasets["flow_org_all"].rows == []
+    assert full.datasets["flow_org_all"].rows
