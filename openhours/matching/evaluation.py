@@ -84,7 +84,7 @@ def evaluate(
             "about": "",
             "offers": "\n".join(offers),
         }
-        return profile, member_items(profile, offers)
+        return profile, member_items([profile["skills"]], offers)
 
     # Every text is embedded once; a document's vector is the mean of its items' vectors
     # (`semantic.mean_vector`, as `embed_documents` makes it), so leaving a question out

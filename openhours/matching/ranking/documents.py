@@ -49,14 +49,15 @@ class SyncReport:
     examined_requests: list[int] = field(default_factory=list)
 
 
-def member_items(fields: Fields, titles: list[str]) -> list[str]:
-    """What a member's embedding averages: their skills, job title and profession, then
-    the title of each offer and exchange given.
+def member_items(own: list[str], titles: list[str]) -> list[str]:
+    """What a member's embedding averages: each of their skills, their job title and
+    profession (`own`), then the title of each offer and exchange given.
 
-    Short texts on purpose: a title says what the help is, embedding time grows with
-    length, and the full words still count in the lexical ranker (docs/matching.md).
+    Short texts on purpose: a skill or a title says what the help is, the same few
+    thousand come back across members (so each is embedded once per sync, not once per
+    member), and every word still counts in the lexical ranker (docs/matching.md).
     """
-    return [text for text in [fields.get("skills", ""), *titles] if text.strip()]
+    return [text for text in [*own, *titles] if text.strip()]
 
 
 def request_fields(post: Post, skill_names: Iterable[str]) -> Fields:
@@ -111,16 +112,19 @@ def _member_sources(ids: list[int]) -> dict[int, tuple[Fields, list[str]]]:
             given[giver_id].append(title)
     sources: dict[int, tuple[Fields, list[str]]] = {}
     for profile in profiles:
-        skill_names = ", ".join(sorted(skill.name for skill in profile.skills.all()))
+        skill_names = sorted(skill.name for skill in profile.skills.all())
         profession = profile.profession.name if profile.profession else ""
+        own = [*skill_names, profile.job_title, profession]
         fields = {
-            "skills": ". ".join(p for p in (skill_names, profile.job_title, profession) if p),
+            "skills": ". ".join(
+                p for p in (", ".join(skill_names), profile.job_title, profession) if p
+            ),
             "about": "\n".join(p for p in (profile.can_help_with, profile.bio) if p),
             "offers": "\n".join(offers[profile.user_id] + given[profile.user_id]),
         }
         sources[profile.user_id] = (
             fields,
-            member_items(fields, titles[profile.user_id] + given[profile.user_id]),
+            member_items(own, titles[profile.user_id] + given[profile.user_id]),
         )
     return sources
 
