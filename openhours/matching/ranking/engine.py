@@ -55,8 +55,11 @@ K1 = 2.5
 # relevance. Chosen on the development queries (docs/matching.md).
 SEMANTIC_WEIGHT = 1.8
 NORMALISE_OVER = 100
-# How many of the most relevant documents are checked and re-ranked.
+# How many of the most relevant documents relevance returns, and how many of those are
+# read from the database and re-ranked (the adjustments are bounded, so a member below
+# the best 100 by relevance would need every bonus and the others every penalty).
 CANDIDATES = 200
+RERANK = 100
 # Changes are looked for from a little before the last look, so a transaction that
 # committed late with an earlier timestamp is not missed.
 OVERLAP = timedelta(seconds=30)
@@ -296,7 +299,7 @@ def rank_helpers(
         else:
             vector = query_vector_for_text(request_items(fields)[0])
     candidates = index.members.relevance(text, vector, exclude={post.author_id, *exclude})
-    return rerank_helpers(post, candidates, query_text=text, limit=limit)
+    return rerank_helpers(post, candidates[:RERANK], query_text=text, limit=limit)
 
 
 def rank_requests(member: User, *, limit: int = 10) -> list[RequestMatch]:
@@ -314,4 +317,4 @@ def rank_requests(member: User, *, limit: int = 10) -> list[RequestMatch]:
     candidates = index.requests.relevance(
         text, vector.astype(np.float32) if vector is not None else None
     )
-    return rerank_requests(member, candidates, query_fields=fields, limit=limit)
+    return rerank_requests(member, candidates[:RERANK], query_fields=fields, limit=limit)
