@@ -123,11 +123,12 @@ def blocked_either_way(user_id: int) -> set[int]:
     """Ids of the members `user_id` blocked plus those who blocked them.
 
     Matching uses it both ways: such a member is never suggested to this one, nor this
-    one to them, and neither is alerted about the other's requests. Two indexed reads.
+    one to them, and neither is alerted about the other's requests. One read, both indexes.
     """
-    blocked = Block.objects.filter(blocker_id=user_id).values_list("blocked_id", flat=True)
-    blockers = Block.objects.filter(blocked_id=user_id).values_list("blocker_id", flat=True)
-    return set(blocked) | set(blockers)
+    pairs = Block.objects.filter(Q(blocker_id=user_id) | Q(blocked_id=user_id)).values_list(
+        "blocker_id", "blocked_id"
+    )
+    return {blocked if blocker == user_id else blocker for blocker, blocked in pairs}
 
 
 def blocks_made_by(user_id: int) -> QuerySet[Block]:

@@ -23,10 +23,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from openhours.accounts.models import Approval, User
@@ -116,10 +115,6 @@ def _matched_words(query_text: str, text: str, limit: int = 3) -> list[str]:
     return list(seen.values())[:limit]
 
 
-def _count_by(queryset: Any, field: str) -> Counter[int]:
-    return Counter(dict(queryset.values(field).annotate(n=Count("pk")).values_list(field, "n")))
-
-
 def rerank_helpers(
     post: Post, candidates: Sequence[tuple[int, float]], *, query_text: str, limit: int
 ) -> list[HelperMatch]:
@@ -148,20 +143,31 @@ def rerank_helpers(
         return []
     ids = list(facts)
     now = timezone.now()
-    open_giving = _count_by(
-        Exchange.objects.filter(giver_id__in=ids, state__in=ACTIVE_STATES), "giver_id"
-    )
-    recent_alerts = _count_by(
-        Suggestion.objects.filter(
-            member_id__in=ids, kind=SuggestionKind.ALERT, created_at__gte=now - timedelta(days=7)
-        ),
-        "member_id",
-    )
-    last_gave = dict(
-        Exchange.objects.filter(giver_id__in=ids, state=State.CONFIRMED)
+    giving = {
+        giver_id: (open_now, last)
+        for giver_id, open_now, last in Exchange.objects.filter(
+            giver_id__in=ids, state__in=[*ACTIVE_STATES, State.CONFIRMED]
+        )
+        .order_by()
         .values("giver_id")
-        .annotate(at=Max("confirmed_at"))
-        .values_list("giver_id", "at")
+        .annotate(
+            open_now=Count("pk", filter=Q(state__in=ACTIVE_STATES)),
+            last=Max("confirmed_at", filter=Q(state=State.CONFIRMED)),
+        )
+        .values_list("giver_id", "open_now", "last")
+    }
+    recent_alerts = Counter(
+        dict(
+            Suggestion.objects.filter(
+                member_id__in=ids,
+                kind=SuggestionKind.ALERT,
+                created_at__gte=now - timedelta(days=7),
+            )
+            .order_by()
+            .values("member_id")
+            .annotate(n=Count("pk"))
+            .values_list("member_id", "n")
+        )
     )
     organisations = _organisations([post.author_id, *ids])
     requester_profession = (
@@ -183,7 +189,8 @@ def rerank_helpers(
             from_them=False,
         )
         latest = max(
-            (at for at in (row["user__last_login"], last_gave.get(user_id)) if at), default=None
+            (at for at in (row["user__last_login"], giving.get(user_id, (0, None))[1]) if at),
+            default=None,
         )
         if latest and latest >= now - timedelta(days=ACTIVE_DAYS):
             scored.score += ACTIVE_BONUS
@@ -200,7 +207,8 @@ def rerank_helpers(
                 scored.reasons.append(f"happy to help by {MODE_FIELDS[PostMode(post.mode)][1]}")
             else:
                 scored.score -= MODE_PENALTY
-        scored.score -= min(OPEN_EXCHANGE_CAP, OPEN_EXCHANGE_PENALTY * open_giving[user_id])
+        open_now = giving.get(user_id, (0, None))[0]
+        scored.score -= min(OPEN_EXCHANGE_CAP, OPEN_EXCHANGE_PENALTY * open_now)
         scored.score -= min(RECENT_ALERT_CAP, RECENT_ALERT_PENALTY * recent_alerts[user_id])
         results.append((scored.score, user_id, scored))
     results.sort(key=lambda item: (-item[0], item[1]))
