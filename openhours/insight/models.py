@@ -280,6 +280,28 @@ def split_ids(text: str) -> list[int]:
     return [int(part) for part in text.split(",")] if text else []
 
 
+class StaleRequest(models.Model):
+    """Requests open and unanswered at the last refresh, created before
+    ``RefreshState.stale_before`` (the refresh's time less 14 days), per author's kind of
+    organisation and skill, for every place together (``place_id`` null) and for each place.
+
+    ``skill_id`` 0 counts the requests whatever their skills. Distinct authors don't add up
+    across rows, and only "fewer than 5" depends on them: ``author_ids`` lists them
+    (comma-separated) when there are fewer than 5, so a page can add the requests that
+    crossed the 14-day edge since the refresh and still know.
+    """
+
+    place_id = models.IntegerField(null=True, blank=True)
+    org_kind = models.CharField(max_length=20, blank=True)
+    skill_id = models.IntegerField()
+    requests = models.IntegerField()
+    authors = models.IntegerField()
+    author_ids = models.CharField(max_length=100, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.requests} open requests, skill {self.skill_id}"
+
+
 class SkillMonth(models.Model):
     """How many offers and requests named a skill, by month, author's kind and place."""
 
@@ -322,6 +344,9 @@ class RefreshState(models.Model):
     spanners_exact = models.BooleanField(default=True)
     windows_month = models.DateField(
         null=True, blank=True, help_text="The last month of the OrgFlowWindow windows."
+    )
+    stale_before = models.DateTimeField(
+        null=True, blank=True, help_text="StaleRequest counts the requests created before this."
     )
 
     def __str__(self) -> str:

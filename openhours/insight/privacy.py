@@ -16,6 +16,8 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+import numpy as np
+
 MIN_PEOPLE = 5
 SUPPRESSED_TEXT = "fewer than 5"
 
@@ -91,24 +93,143 @@ def protect_sums(relations: Sequence[Sequence[Cell]], *, apply: bool) -> None:
 
     Each relation is the parts of a sum followed by the sum itself. While some relation
     has exactly one hidden member, hide its smallest other non-zero part (the sum itself
-    only when no part is left).
+    only when no part is left). Relations are visited in order, pass after pass, until a
+    pass changes nothing; a cell may be in several relations (``protect_arrays`` does the
+    work).
     """
     if not apply:
         return
+    sums = Sums()
+    for relation in relations:
+        sums.add(relation)
+    sums.protect()
+
+
+class Sums:
+    """Relations for ``protect_arrays``, in order: lists of ``Cell``s (``add``), and blocks
+    of cells kept as arrays rather than a ``Cell`` each (``block``, ``add_indexes``), such
+    as the 10,000 pairs of organisations of a system leader's heat map."""
+
+    def __init__(self) -> None:
+        self._index: dict[int, int] = {}
+        self._cells: list[Cell] = []
+        self._members: list[Any] = []
+        self._lengths: list[Any] = []
+        self._pending: list[int] = []
+        self._pending_lengths: list[int] = []
+        self._blocks: list[tuple[int, Any, Any]] = []  # (first index, values, hidden)
+        self._size = 0
+
+    def add(self, relation: Sequence[Cell]) -> None:
+        index = self._index
+        for cell in relation:
+            i = index.get(id(cell))
+            if i is None:
+                i = index[id(cell)] = self._new(1)
+                self._cells.append(cell)
+            self._pending.append(i)
+        self._pending_lengths.append(len(relation))
+
+    def cell_index(self, cell: Cell) -> int:
+        """Where a cell is, to name it in ``add_indexes`` (added if new)."""
+        i = self._index.get(id(cell))
+        if i is None:
+            i = self._index[id(cell)] = self._new(1)
+            self._cells.append(cell)
+        return i
+
+    def block(self, values: Any, hidden: Any) -> int:
+        """Cells as arrays (``hidden`` is updated in place by ``protect``); returns the
+        index of the first."""
+        first = self._new(len(values))
+        self._blocks.append((first, values, hidden))
+        return first
+
+    def add_indexes(self, members: Any, lengths: Any) -> None:
+        """Relations given as indexes (``block`` and ``cell_index``), ``lengths[r]`` each."""
+        self._flush()
+        self._members.append(np.asarray(members, np.int64))
+        self._lengths.append(np.asarray(lengths, np.int64))
+
+    def protect(self) -> None:
+        self._flush()
+        size = self._size
+        values = np.zeros(size, np.float64)
+        hidden = np.zeros(size, bool)
+        # Cells and blocks interleave: positions of single cells, then each block's range.
+        singles = np.array([self._index[id(c)] for c in self._cells], np.int64)
+        values[singles] = [c.value for c in self._cells]
+        hidden[singles] = [c.suppressed for c in self._cells]
+        for first, block_values, block_hidden in self._blocks:
+            values[first : first + len(block_values)] = block_values
+            hidden[first : first + len(block_values)] = block_hidden
+        before = hidden.copy()
+        protect_arrays(
+            values,
+            hidden,
+            np.concatenate(self._members) if self._members else np.zeros(0, np.int64),
+            np.concatenate(self._lengths) if self._lengths else np.zeros(0, np.int64),
+        )
+        for i in np.flatnonzero(hidden[singles] & ~before[singles]).tolist():
+            self._cells[i].suppressed = True
+        for first, block_values, block_hidden in self._blocks:
+            block_hidden[:] = hidden[first : first + len(block_values)]
+
+    def _new(self, count: int) -> int:
+        first = self._size
+        self._size += count
+        return first
+
+    def _flush(self) -> None:
+        if self._pending_lengths:
+            self._members.append(np.array(self._pending, np.int64))
+            self._lengths.append(np.array(self._pending_lengths, np.int64))
+            self._pending, self._pending_lengths = [], []
+
+
+def protect_arrays(values: Any, hidden: Any, members: Any, lengths: Any) -> None:
+    """``protect_sums`` on arrays: the cells' values and whether each is hidden (updated in
+    place); each relation is ``lengths[r]`` consecutive cell indexes of ``members``, the
+    parts and then the sum.
+
+    The same walk as visiting each relation's cells in turn, cell by cell, but a relation's
+    hidden members are counted once and kept up to date as cells are hidden, so a pass
+    costs one look per relation rather than one per cell (10,000 cells of organisation
+    pairs on a system leader's page).
+    """
+    relation_count = len(lengths)
+    if not relation_count:
+        return
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    relation_of = np.repeat(np.arange(relation_count), lengths)
+    hidden_members = hidden[members].astype(np.int64)
+    count = np.bincount(relation_of, weights=hidden_members, minlength=relation_count)
+    counts: list[int] = count.astype(np.int64).tolist()
+    # Where each cell occurs: the relations of its occurrences, grouped by cell.
+    order = np.argsort(members, kind="stable")
+    by_cell = relation_of[order]
+    cell_starts = np.searchsorted(members[order], np.arange(len(values) + 1))
+    start_list, end_list = starts.tolist(), ends.tolist()
     changed = True
     while changed:
         changed = False
-        for relation in relations:
-            hidden = [c for c in relation if c.suppressed]
-            if len(hidden) != 1:
+        for r in range(relation_count):
+            if counts[r] != 1:
                 continue
-            parts = [c for c in relation[:-1] if not c.suppressed and c.value]
-            if parts:
-                min(parts, key=lambda c: c.value).suppressed = True
-            elif not relation[-1].suppressed and relation[-1].value:
-                relation[-1].suppressed = True
+            start, end = start_list[r], end_list[r]
+            parts = members[start : end - 1]
+            open_parts = parts[~hidden[parts] & (values[parts] != 0)]
+            if len(open_parts):
+                target = int(open_parts[np.argmin(values[open_parts])])
             else:
-                continue
+                whole = int(members[end - 1])
+                if hidden[whole] or not values[whole]:
+                    continue
+                target = whole
+            hidden[target] = True
+            for s in by_cell[cell_starts[target] : cell_starts[target + 1]].tolist():
+                counts[s] += 1
             changed = True
 
 

@@ -65,8 +65,10 @@ from .models import (
     RequestFact,
     SkillMonth,
     SpannerScore,
+    StaleRequest,
     split_ids,
 )
+from .privacy import MIN_PEOPLE
 
 # Transactions that stamped updated_at before the last run started but committed after it
 # are caught by looking back this far; re-deriving an exchange twice is harmless.
@@ -158,6 +160,7 @@ def refresh(
         result.posts_changed = _refresh_posts(
             since=since, state=state, exchange_posts=touched.posts, moved=moved_members
         )
+        _refresh_stale_requests(state, now)
         step("posts and skills", began)
 
         began = time.perf_counter()
@@ -928,6 +931,42 @@ def _rebuild_skill_months(months: set[date] | None) -> None:
         ),
         batch_size=2000,
     )
+
+
+def _refresh_stale_requests(state: RefreshState, now: datetime) -> None:
+    """``StaleRequest`` afresh from ``RequestFact`` (a few thousand open requests)."""
+    _empty(StaleRequest)
+    edge = now - timedelta(days=selectors.STALE_REQUEST_DAYS)
+    requests: dict[tuple[int | None, str, int], int] = defaultdict(int)
+    authors: dict[tuple[int | None, str, int], set[int]] = defaultdict(set)
+    for author, org_kind, place, skill_ids in (
+        RequestFact.objects.filter(selectors.stale_q(edge))
+        .values_list("author_id", "org_kind", "place_id", "skill_ids")
+        .iterator(chunk_size=5000)
+    ):
+        for skill in (0, *split_ids(skill_ids)):
+            for key in ((None, org_kind, skill), (place, org_kind, skill)):
+                requests[key] += 1
+                authors[key].add(author)
+    StaleRequest.objects.bulk_create(
+        (
+            StaleRequest(
+                place_id=key[0],
+                org_kind=key[1],
+                skill_id=key[2],
+                requests=n,
+                authors=len(authors[key]),
+                author_ids=(
+                    ",".join(map(str, sorted(authors[key])))
+                    if len(authors[key]) < MIN_PEOPLE
+                    else ""
+                ),
+            )
+            for key, n in requests.items()
+        ),
+        batch_size=2000,
+    )
+    state.stale_before = edge
 
 
 # Boundary spanners -------------------------------------------------------------------------

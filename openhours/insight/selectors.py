@@ -38,13 +38,16 @@ from .models import (
     RequestFact,
     SkillMonth,
     SpannerScore,
+    StaleRequest,
     UnitCost,
+    split_ids,
 )
 from .privacy import (
     MIN_PEOPLE,
     SUPPRESSED_TEXT,
     Cell,
     Part,
+    Sums,
     people_by,
     primary,
     protect_sums,
@@ -151,6 +154,44 @@ class Matrix:
     row_totals: dict[Any, Cell]
     column_totals: dict[Any, Cell]
     total: Cell
+    # A system leader's table of every pair of organisations keeps its cells as arrays
+    # (``cells`` empty) until a block of them is shown: see ``_CellArrays``.
+    arrays: _CellArrays | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass
+class _CellArrays:
+    """A matrix's cells as arrays, in the order of their keys (row code * n + column code):
+    hours, people and whether each is hidden, instead of a ``Cell`` each."""
+
+    order: list[Any]  # labels by code
+    n: int
+    keys: Any
+    hours: Any
+    people: Any
+    hidden: Any
+
+    def cells(self, within: Any = None) -> dict[tuple[Any, Any], Cell]:
+        """``Cell``s of the entries ``within`` (a mask; all when None), in key order."""
+        keys, hours, people, hidden = self.keys, self.hours, self.people, self.hidden
+        if within is not None:
+            keys, hours, people, hidden = (
+                keys[within],
+                hours[within],
+                people[within],
+                hidden[within],
+            )
+        order, n = self.order, self.n
+        return {
+            (order[k // n], order[k % n]): Cell(h, p, s)
+            for k, h, p, s in zip(
+                keys.tolist(), hours.tolist(), people.tolist(), hidden.tolist(), strict=True
+            )
+        }
+
+
+def _all_cells(matrix: Matrix) -> dict[tuple[Any, Any], Cell]:
+    return matrix.arrays.cells() if matrix.arrays is not None else matrix.cells
 
 
 @dataclass
@@ -332,7 +373,7 @@ def _figures(
     # Unmet demand.
     bars["skills"], datasets["skills"] = _skills(filters, names, suppress=suppress)
     datasets["stale_by_skill"], datasets["stale_by_kind"] = _stale_requests(
-        filters, names, suppress=suppress, now=now
+        filters, names, suppress=suppress, now=now, state=state
     )
 
     # Balance health.
@@ -823,8 +864,14 @@ def _hours_tables(
         o.arrays,
         suppress,
     )
+    # A system leader's 10,000 pairs stay arrays through suppression (``_CellArrays``).
     org = _full_matrix(
-        o.giver_org, o.receiver_org, o.arrays, suppress, top_cells_only=not (suppress or every_pair)
+        o.giver_org,
+        o.receiver_org,
+        o.arrays,
+        suppress,
+        top_cells_only=not (suppress or every_pair),
+        as_arrays=suppress,
     )
     profession = _full_matrix(
         [p.key[0] for p in prof_pairs],
@@ -855,16 +902,23 @@ def _hours_tables(
         ],
         apply=suppress,
     )
-    relations: list[list[Cell]] = []
-    for m in matrices if suppress else ():
-        relations += _matrix_relations(m)
+    if not suppress:
+        return HoursTables(kind, place, org, profession, value_groups, total, org_people)
+    sums = Sums()
+    for m in matrices:
+        if m.arrays is not None:
+            m.arrays.hidden[:] = (m.arrays.hours != 0) & (m.arrays.people < MIN_PEOPLE)
+            _add_array_relations(sums, m, m.arrays)
+        else:
+            for relation in _matrix_relations(m):
+                sums.add(relation)
     for group, group_pairs in by_group.items():
         members = {p.key[0] for p in group_pairs}
-        relations.append(
+        sums.add(
             [c for k, c in profession.row_totals.items() if k in members] + [value_groups[group]]
         )
-    relations.append([*value_groups.values(), total])
-    protect_sums(relations, apply=suppress)
+    sums.add([*value_groups.values(), total])
+    sums.protect()
     return HoursTables(kind, place, org, profession, value_groups, total, org_people)
 
 
@@ -875,6 +929,7 @@ def _full_matrix(
     suppress: bool,
     *,
     top_cells_only: bool = False,
+    as_arrays: bool = False,
 ) -> Matrix:
     """Hours from row groups to column groups, with totals; nothing suppressed yet. Each
     pair (an entry of ``arrays``) goes in the row and column of its labels.
@@ -899,10 +954,14 @@ def _full_matrix(
         codes = [code[label] for label in top]
         within = np.isin(rows, codes) & np.isin(columns, codes)
         cells = _group_cells((rows * n + columns)[within], arrays.take(within), suppress=suppress)
+    elif as_arrays and count:
+        keys, hours, people = _group_arrays(rows * n + columns, arrays, suppress=suppress)
+        cell_arrays = _CellArrays(order, n, keys, hours, people, np.zeros(len(keys), bool))
+        cells = {}
     else:
         cells = _group_cells(rows * n + columns, arrays, suppress=suppress)
     totals = _group_cells(np.zeros(count, np.int64), arrays, suppress=suppress)
-    return Matrix(
+    matrix = Matrix(
         rows=[order[r] for r in sorted(row_cells)],
         columns=[order[c] for c in sorted(column_cells)],
         cells={(order[k // n], order[k % n]): cell for k, cell in cells.items()},
@@ -910,6 +969,9 @@ def _full_matrix(
         column_totals={order[k]: cell for k, cell in column_cells.items()},
         total=totals.get(0, Cell(0, 0)),
     )
+    if as_arrays and count:
+        matrix.arrays = cell_arrays
+    return matrix
 
 
 @dataclass
@@ -979,11 +1041,21 @@ class _PairArrays:
 
 
 def _group_cells(keys: Any, arrays: _PairArrays | None, *, suppress: bool) -> dict[int, Cell]:
-    """Hours per key, and (when suppressing) ``privacy.people_by`` per key, vectorised:
-    per key, the sum over giver groups of their largest count of givers, likewise
-    receivers; added when no group is on both sides, else the larger."""
+    """Hours and people per key (``_group_arrays``), a ``Cell`` each."""
     if arrays is None or not len(keys):
         return {}
+    unique, hours, people = _group_arrays(keys, arrays, suppress=suppress)
+    return {
+        key: Cell(h, p)
+        for key, h, p in zip(unique.tolist(), hours.tolist(), people.tolist(), strict=True)
+    }
+
+
+def _group_arrays(keys: Any, arrays: _PairArrays, *, suppress: bool) -> tuple[Any, Any, Any]:
+    """Hours per key, and (when suppressing) ``privacy.people_by`` per key, vectorised:
+    per key, the sum over giver groups of their largest count of givers, likewise
+    receivers; added when no group is on both sides, else the larger. Returns the keys
+    (sorted), hours and people."""
     unique, index = np.unique(keys, return_inverse=True)
     minutes = np.bincount(index, weights=arrays.minutes, minlength=len(unique))
     people = np.zeros(len(unique), np.int64)
@@ -1003,10 +1075,32 @@ def _group_cells(keys: Any, arrays: _PairArrays | None, *, suppress: bool) -> di
         both = np.zeros(len(unique), bool)
         both[np.intersect1d(giver_keys, receiver_keys) // arrays.groups] = True
         people = np.where(both, np.maximum(givers, receivers), givers + receivers)
-    hours = (minutes / 60).tolist()
-    return {
-        key: Cell(h, p) for key, h, p in zip(unique.tolist(), hours, people.tolist(), strict=True)
-    }
+    return unique, minutes / 60, people
+
+
+def _add_array_relations(sums: Sums, matrix: Matrix, arrays: _CellArrays) -> None:
+    """``_matrix_relations`` of a matrix whose cells are arrays, in the same order: each
+    row's cells (in key order) and its total, each column's likewise, then the totals."""
+    first = sums.block(arrays.hours, arrays.hidden)
+    for codes, totals in (
+        (arrays.keys // arrays.n, matrix.row_totals),
+        (arrays.keys % arrays.n, matrix.column_totals),
+    ):
+        # Totals are keyed in code order, and every row (column) with a total has cells.
+        grouped = np.argsort(codes, kind="stable")
+        sizes = np.bincount(codes)
+        sizes = sizes[sizes > 0]
+        assert len(sizes) == len(totals)
+        lengths = sizes + 1
+        ends = np.cumsum(lengths)
+        members = np.empty(int(ends[-1]) if len(ends) else 0, np.int64)
+        is_total = np.zeros(len(members), bool)
+        is_total[ends - 1] = True
+        members[is_total] = [sums.cell_index(cell) for cell in totals.values()]
+        members[~is_total] = first + grouped
+        sums.add_indexes(members, lengths)
+    sums.add([*matrix.row_totals.values(), matrix.total])
+    sums.add([*matrix.column_totals.values(), matrix.total])
 
 
 def _matrix_relations(matrix: Matrix) -> list[list[Cell]]:
@@ -1040,11 +1134,17 @@ def _top_block(matrix: Matrix, name: Callable[[int], str]) -> Matrix:
     totals are the full rows' and columns'.
     """
     top = _top_keys(matrix.row_totals, matrix.column_totals)
+    if matrix.arrays is not None:
+        a = matrix.arrays
+        codes = [i for i, label in enumerate(a.order) if label in top]
+        cells = a.cells(np.isin(a.keys // a.n, codes) & np.isin(a.keys % a.n, codes))
+    else:
+        cells = {k: c for k, c in matrix.cells.items() if k[0] in top and k[1] in top}
     return _named(
         Matrix(
             rows=[r for r in matrix.rows if r in top],
             columns=[c for c in matrix.columns if c in top],
-            cells={k: c for k, c in matrix.cells.items() if k[0] in top and k[1] in top},
+            cells=cells,
             row_totals={k: c for k, c in matrix.row_totals.items() if k in top},
             column_totals={k: c for k, c in matrix.column_totals.items() if k in top},
             total=matrix.total,
@@ -1057,7 +1157,7 @@ def _named(matrix: Matrix, name: Callable[[int], str]) -> Matrix:
     return Matrix(
         rows=[name(r) for r in matrix.rows],
         columns=[name(c) for c in matrix.columns],
-        cells={(name(r), name(c)): cell for (r, c), cell in matrix.cells.items()},
+        cells={(name(r), name(c)): cell for (r, c), cell in _all_cells(matrix).items()},
         row_totals={name(k): c for k, c in matrix.row_totals.items()},
         column_totals={name(k): c for k, c in matrix.column_totals.items()},
         total=matrix.total,
@@ -1336,28 +1436,115 @@ def _skill_counts(
     )
 
 
-def _stale_requests(
-    filters: Filters, names: _Names, *, suppress: bool, now: datetime
-) -> tuple[Dataset, Dataset]:
-    q = Q(kind="request", status="open", fulfilled=False)
-    q &= Q(created_at__lt=now - timedelta(days=STALE_REQUEST_DAYS))
+def stale_q(edge: datetime) -> Q:
+    """Requests still open and unanswered, created before ``edge``."""
+    return Q(kind="request", status="open", fulfilled=False, created_at__lt=edge)
+
+
+class _Authors:
+    """Distinct authors of some requests, as far as "fewer than 5" needs them: exact below
+    5, and at least 5 otherwise."""
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+        self.many = 0  # a part with this many (5 or more) authors, not listed
+
+    def add_kept(self, authors: int, author_ids: str) -> None:
+        if authors >= MIN_PEOPLE:
+            self.many = max(self.many, authors)
+        else:
+            self.ids.update(split_ids(author_ids))
+
+    @property
+    def count(self) -> int:
+        return max(self.many, len(self.ids))
+
+
+def _stale_counts(
+    filters: Filters, now: datetime, state: RefreshState | None
+) -> tuple[dict[str, int], dict[str, int], int, dict[int, int], dict[int, int]]:
+    """Open requests older than 14 days: per author's kind and its distinct authors, all
+    their authors, and per skill and its distinct authors (authors exact below 5, at least 5
+    otherwise: only "fewer than 5" depends on them).
+
+    From ``StaleRequest`` as the last refresh counted them plus the requests that crossed
+    the 14-day edge since (a few minutes' worth); from every open request when there is no
+    such count or the page's time is earlier than the refresh's.
+    """
+    edge = now - timedelta(days=STALE_REQUEST_DAYS)
+    kept = state.stale_before if state is not None else None
+    by_kind: dict[str, int] = defaultdict(int)
+    by_skill: dict[int, int] = defaultdict(int)
+    kind_authors: dict[str, _Authors] = defaultdict(_Authors)
+    skill_authors: dict[int, _Authors] = defaultdict(_Authors)
+    all_authors = _Authors()
+    q = stale_q(edge)
+    summarised = kept is not None and kept <= edge
+    if summarised:
+        summary = StaleRequest.objects.filter(place_id=filters.place)
+        if filters.org_kind:
+            summary = summary.filter(org_kind=filters.org_kind)
+        for org_kind, skill, n, authors, author_ids in _fetch(
+            summary.values_list("org_kind", "skill_id", "requests", "authors", "author_ids")
+        ):
+            if skill:
+                by_skill[skill] += n
+                skill_authors[skill].add_kept(authors, author_ids)
+            else:
+                by_kind[org_kind] += n
+                kind_authors[org_kind].add_kept(authors, author_ids)
+                all_authors.add_kept(authors, author_ids)
+        q &= Q(created_at__gte=kept)
     if filters.place:
         q &= Q(place_id=filters.place)
     if filters.org_kind:
         q &= Q(org_kind=filters.org_kind)
-    rows = RequestFact.objects.filter(q).values_list("author_id", "org_kind", "skill_ids")
-    authors, org_kinds, skill_ids = _columns(_fetch(rows), 3)
-    # Counted with C loops (Counter, set, numpy) rather than a Python loop per request:
-    # thousands of requests can be open. Dictionaries keep the order in which kinds and
-    # skills first appear, as one loop would.
-    by_kind = Counter(org_kinds)
-    kind_people = Counter(kind for kind, _author in set(zip(org_kinds, authors, strict=True)))
-    by_skill, skill_people = _skill_counts(authors, skill_ids)
+    rows = _fetch(RequestFact.objects.filter(q).values_list("author_id", "org_kind", "skill_ids"))
+    if not summarised:
+        # Every open request, thousands of them: counted with C loops (Counter, set, numpy)
+        # rather than a Python loop per request; every count of authors is exact.
+        authors, org_kinds, skill_ids = _columns(rows, 3)
+        for kind, n in Counter(org_kinds).items():
+            by_kind[kind] += n
+        for kind, author in set(zip(org_kinds, authors, strict=True)):
+            kind_authors[kind].ids.add(author)
+        all_authors.ids.update(authors)
+        counts, people = _skill_counts(authors, skill_ids)
+        for skill, n in counts.items():
+            by_skill[skill] += n
+            skill_authors[skill].many = people[skill]
+    else:
+        for author, kind, skill_ids in rows:
+            by_kind[kind] += 1
+            kind_authors[kind].ids.add(author)
+            all_authors.ids.add(author)
+            for skill in split_ids(skill_ids):
+                by_skill[skill] += 1
+                skill_authors[skill].ids.add(author)
+    # Keys in order, so that equal counts are listed the same way however they were read.
+    return (
+        {k: by_kind[k] for k in sorted(by_kind)},
+        {k: kind_authors[k].count for k in sorted(by_kind)},
+        all_authors.count,
+        {s: by_skill[s] for s in sorted(by_skill)},
+        {s: skill_authors[s].count for s in sorted(by_skill)},
+    )
+
+
+def _stale_requests(
+    filters: Filters,
+    names: _Names,
+    *,
+    suppress: bool,
+    now: datetime,
+    state: RefreshState | None = None,
+) -> tuple[Dataset, Dataset]:
+    by_kind, kind_people, all_people, by_skill, skill_people = _stale_counts(filters, now, state)
     skill_names = dict(Skill.objects.filter(pk__in=by_skill).values_list("pk", "name"))
     skill_cells = {s: Cell(n, skill_people[s]) for s, n in by_skill.items()}
     primary(skill_cells.values(), apply=suppress)
     kind_cells = {k: Cell(n, kind_people[k]) for k, n in by_kind.items()}
-    kind_total = Cell(sum(by_kind.values()), len(set(authors)))
+    kind_total = Cell(sum(by_kind.values()), all_people)
     ordered_kinds = sorted(kind_cells.items(), key=lambda kv: -kv[1].value)
     suppress_list([c for _, c in ordered_kinds], kind_total, apply=suppress)
     ordered_kinds.sort(key=lambda kv: kv[1].suppressed)  # hidden last (see _hours_by)

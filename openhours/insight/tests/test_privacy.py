@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import random
+
+from openhours.insight import selectors
 from openhours.insight.privacy import (
     Cell,
     Part,
+    Sums,
     people_lower_bound,
+    primary,
+    protect_sums,
     share_hidden,
     suppress_list,
     suppress_matrix,
@@ -85,3 +91,110 @@ def test_people_in_different_groups_are_counted_as_different_people() -> None:
     assert people_lower_bound(parts) == 8
     # Inside one organisation givers and receivers may be the same people.
     assert people_lower_bound([Part(1, 1, 3, 3)]) == 3
+
+
+def reference_protect_sums(relations: list[list[Cell]]) -> None:
+    """``protect_sums`` as it was before ``protect_arrays``: one look at every cell of every
+    relation in every pass. The reference the vectorised one must agree with exactly."""
+    changed = True
+    while changed:
+        changed = False
+        for relation in relations:
+            hidden = [c for c in relation if c.suppressed]
+            if len(hidden) != 1:
+                continue
+            parts = [c for c in relation[:-1] if not c.suppressed and c.value]
+            if parts:
+                min(parts, key=lambda c: c.value).suppressed = True
+            elif not relation[-1].suppressed and relation[-1].value:
+                relation[-1].suppressed = True
+            else:
+                continue
+            changed = True
+
+
+def random_tables(rng: random.Random) -> tuple[list[Cell], list[list[Cell]]]:
+    """Matrices sharing their grand total, with equal values, zeros, small cells, a cell
+    twice in one relation and relations across tables, like ``selectors._hours_tables``."""
+    cells: list[Cell] = []
+
+    def cell(value: float, people: int) -> Cell:
+        made = Cell(value, people)
+        cells.append(made)
+        return made
+
+    total = cell(rng.choice([0, 50.0, 1000.5]), rng.randint(0, 40))
+    relations: list[list[Cell]] = []
+    row_totals_all: list[Cell] = []
+    for _ in range(rng.randint(1, 4)):
+        size_r, size_c = rng.randint(1, 12), rng.randint(1, 12)
+        grid = [
+            [
+                cell(rng.choice([0, 0, 1.5, 2.0, 2.0, rng.uniform(0, 100)]), rng.randint(0, 9))
+                for _ in range(size_c)
+            ]
+            for _ in range(size_r)
+        ]
+        rows = [cell(rng.uniform(0, 300), rng.randint(0, 30)) for _ in range(size_r)]
+        columns = [cell(rng.uniform(0, 300), rng.randint(0, 30)) for _ in range(size_c)]
+        relations += [grid[i] + [rows[i]] for i in range(size_r)]
+        relations += [[grid[i][j] for i in range(size_r)] + [columns[j]] for j in range(size_c)]
+        relations += [[*rows, total], [*columns, total]]
+        row_totals_all += rows
+    if rng.random() < 0.3:
+        twice = rng.choice(cells)
+        relations.append([twice, twice, rng.choice(cells)])
+    group = cell(rng.uniform(0, 500), rng.randint(0, 30))
+    relations.append(rng.sample(row_totals_all, min(3, len(row_totals_all))) + [group])
+    relations.append([group, total])
+    rng.shuffle(relations)
+    return cells, relations
+
+
+def test_protect_sums_hides_exactly_the_cells_the_reference_does() -> None:
+    rng = random.Random(20261123)
+    for _ in range(2000):
+        seed = rng.random()
+        results = []
+        for protect in (reference_protect_sums, lambda r: protect_sums(r, apply=True)):
+            cells, relations = random_tables(random.Random(seed))
+            primary(cells, apply=True)
+            protect(relations)
+            results.append([c.suppressed for c in cells])
+        assert results[0] == results[1], seed
+
+
+def test_a_matrix_kept_as_arrays_hides_exactly_the_cells_of_one_made_of_cells() -> None:
+    """A system leader's table of every pair of organisations is suppressed as arrays
+    (``selectors._add_array_relations``); the same table of ``Cell``s, protected by the
+    reference, must hide the same cells."""
+    rng = random.Random(7)
+    for _ in range(300):
+        count = rng.randint(1, 60)
+        groups = rng.randint(1, 9)
+        columns = [
+            [rng.randrange(groups) for _ in range(count)],
+            [rng.randrange(groups) for _ in range(count)],
+            [rng.choice([0, 15, 30, rng.randint(1, 600)]) for _ in range(count)],
+            [rng.randint(1, 7) for _ in range(count)],
+            [rng.randint(1, 7) for _ in range(count)],
+        ]
+        pairs = selectors._PairArrays.of_columns(*columns)
+        labels = columns[0], columns[1]
+        reference = selectors._full_matrix(*labels, pairs, True)
+        cells = [*reference.cells.values(), *reference.row_totals.values()]
+        primary([*cells, *reference.column_totals.values(), reference.total], apply=True)
+        reference_protect_sums(selectors._matrix_relations(reference))
+
+        kept = selectors._full_matrix(*labels, pairs, True, as_arrays=True)
+        assert kept.arrays is not None and not kept.cells
+        totals = [*kept.row_totals.values(), *kept.column_totals.values(), kept.total]
+        primary(totals, apply=True)
+        kept.arrays.hidden[:] = (kept.arrays.hours != 0) & (kept.arrays.people < 5)
+        sums = Sums()
+        selectors._add_array_relations(sums, kept, kept.arrays)
+        sums.protect()
+        assert kept.arrays.cells() == reference.cells
+        assert kept.row_totals == reference.row_totals
+        assert kept.column_totals == reference.column_totals
+        assert kept.total == reference.total

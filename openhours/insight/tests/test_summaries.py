@@ -1,8 +1,8 @@
 """Figures read from the refresh's summaries are the figures grouped from the monthly rows.
 
-``OrgFlowWindow``, ``MonthFlow`` and ``MemberCount`` only make a cold page faster: for
-every filter and both kinds of viewer, the dashboard must be the same with them as
-without them (``RefreshState.windows_month`` empty, as before the first refresh that
+``OrgFlowWindow``, ``MonthFlow``, ``MemberCount`` and ``StaleRequest`` only make a cold
+page faster: for every filter and both kinds of viewer, the dashboard must be the same with
+them as without them (``RefreshState.windows_month`` empty, as before the first refresh that
 builds them).
 """
 
@@ -28,12 +28,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 def _without_summaries(filters: selectors.Filters, *, suppress: bool, now: datetime) -> Any:
     state = RefreshState.objects.get()
-    month = state.windows_month
-    RefreshState.objects.update(windows_month=None)
+    month, stale_before = state.windows_month, state.stale_before
+    RefreshState.objects.update(windows_month=None, stale_before=None)
     try:
         return selectors.dashboard(filters, suppress=suppress, now=now, every_pair=True)
     finally:
-        RefreshState.objects.update(windows_month=month)
+        RefreshState.objects.update(windows_month=month, stale_before=stale_before)
 
 
 def _comparable(data: selectors.Dashboard) -> Any:
@@ -132,3 +132,52 @@ def test_a_coordinator_s_page_shows_the_same_block_of_organisations_as_the_full_
     # The every-pair table is the CSV's alone (here, four organisations, the whole block).
     assert page.datasets["flow_org_all"].rows == []
     assert full.datasets["flow_org_all"].rows
+
+
+def _stale(filters: selectors.Filters, *, suppress: bool, now: datetime, state: Any) -> Any:
+    skills, kinds = selectors._stale_requests(
+        filters, selectors._Names(), suppress=suppress, now=now, state=state
+    )
+    # People are exact below 5 and at least 5 otherwise: compare what they decide.
+    return [
+        [(c.value, c.suppressed, min(c.people, 5)) if hasattr(c, "people") else c for c in row]
+        for dataset in (skills, kinds)
+        for row in dataset.rows
+    ]
+
+
+def test_open_requests_are_the_kept_counts_plus_those_that_crossed_the_edge_since() -> None:
+    """``StaleRequest`` counts the requests older than 14 days at the refresh; a page later
+    adds those that turned 14 days old since, and knows which authors are fewer than 5."""
+    north, south = PlaceFactory(name="North"), PlaceFactory(name="South")
+    orgs = [
+        organisation("North Trust", place=north),
+        organisation("North Practice", kind="gp_practice", place=north),
+        organisation("South Charity", kind="voluntary", place=south),
+    ]
+    job = profession("Registered nurse", "Nurse")
+    authors = [person(f"A{i}", orgs[i % 3], job) for i in range(9)]
+    today = timezone.now()
+    # Requests every few days, from 40 days ago to today: some cross the 14-day edge
+    # between the refresh and the pages below. Some authors write several.
+    for n, back in enumerate(range(40, -1, -3)):
+        with time_machine.travel(today - timedelta(days=back)):
+            make_post(authors[(n * 5) % 9 if n % 4 else 0])
+    refresh()
+    state = RefreshState.objects.get()
+    assert state.stale_before is not None
+    for later in (0, 2, 7, 16, 30, -3):
+        now = today + timedelta(days=later, minutes=1)
+        for place, kind in (
+            (None, None),
+            (north.pk, None),
+            (None, "gp_practice"),
+            (south.pk, None),
+        ):
+            filters = selectors.Filters(today.date(), today.date(), place=place, org_kind=kind)
+            for suppress in (False, True):
+                kept = _stale(filters, suppress=suppress, now=now, state=state)
+                counted = _stale(filters, suppress=suppress, now=now, state=None)
+                assert kept == counted, (later, place, kind, suppress)
+                if later == 30 and place is None and kind is None:
+                    assert any(isinstance(c, tuple) and c[0] >= 10 for r in kept for c in r)
