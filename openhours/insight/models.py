@@ -183,6 +183,25 @@ class OrgFlowWindow(models.Model):
         return f"{self.first_month} to {self.last_month} {self.giver_org}→{self.receiver_org}"
 
 
+class OrgBetweenness(models.Model):
+    """Each organisation's betweenness over one standard window (``OrgFlowWindow``'s),
+    without filters: what the default view's "organisations that connect others" reads
+    instead of computing it (``network.betweenness``, as a page would)."""
+
+    first_month = models.DateField()
+    last_month = models.DateField()
+    organisation_id = models.IntegerField()
+    score = models.FloatField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["first_month", "last_month"], name="insight_orgbetween_months")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_month} to {self.last_month} {self.organisation_id}: {self.score}"
+
+
 class MonthFlow(models.Model):
     """One month of exchanges within one filter scope: the "crossing a boundary" chart.
 

@@ -58,6 +58,7 @@ from .models import (
     MemberCount,
     MemberFact,
     MonthFlow,
+    OrgBetweenness,
     OrgFlow,
     OrgFlowWindow,
     ProfessionFlow,
@@ -720,11 +721,22 @@ def _refresh_summaries(state: RefreshState, now: datetime, months: set[date] | N
     wanted = windows.standard(month)
     if months is None or state.windows_month != month:
         _empty(OrgFlowWindow)
+        _empty(OrgBetweenness)
     else:
         wanted = [(a, b) for a, b in wanted if any(a <= m <= b for m in months)]
         for first, last in wanted:
             OrgFlowWindow.objects.filter(first_month=first, last_month=last).delete()
+            OrgBetweenness.objects.filter(first_month=first, last_month=last).delete()
     _aggregate_windows(wanted)
+    for first, last in wanted:
+        pairs = OrgFlowWindow.objects.filter(first_month=first, last_month=last).values_list(
+            "giver_org", "receiver_org"
+        )
+        scores, _exact = network.betweenness(selectors.organisation_edges(pairs))
+        OrgBetweenness.objects.bulk_create(
+            OrgBetweenness(first_month=first, last_month=last, organisation_id=pk, score=score)
+            for pk, score in scores.items()
+        )
     state.windows_month = month
 
     if months is None:

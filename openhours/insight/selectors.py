@@ -31,6 +31,7 @@ from .models import (
     MemberFact,
     MonthFlow,
     NamingPreference,
+    OrgBetweenness,
     OrgFlow,
     OrgFlowWindow,
     ProfessionFlow,
@@ -362,7 +363,7 @@ def _figures(
         datasets[f"silo_{key}"] = _silo_dataset(key, ei[key])
 
     # Boundary spanners.
-    org_betweenness = _org_betweenness(org_pairs, names)
+    org_betweenness = _org_betweenness(org_pairs, names, filters, windows_month)
     datasets["spanner_orgs"] = Dataset(
         "spanner_orgs",
         "Organisations that connect others (betweenness)",
@@ -1321,15 +1322,28 @@ def _silo_dataset(
 # Boundary spanners -------------------------------------------------------------------------------
 
 
-def _org_betweenness(pairs: OrgPairs, names: _Names) -> list[tuple[str, float]]:
-    # Sorted, so the scores (and the order of ties) don't depend on the order rows arrive in;
-    # ties are ranked by organisation id, ignoring floating-point noise.
-    edges = sorted(
-        (g, r)
-        for g, r in zip(pairs.giver_org, pairs.receiver_org, strict=True)
-        if g and r and g != r
-    )
-    scores, _exact = network.betweenness(edges)
+def organisation_edges(pairs: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The network of organisations from pairs (giver, receiver), for
+    ``network.betweenness``: sorted, so the scores (and the order of ties) don't depend on
+    the order rows arrive in."""
+    return sorted((g, r) for g, r in pairs if g and r and g != r)
+
+
+def _org_betweenness(
+    pairs: OrgPairs, names: _Names, filters: Filters, windows_month: date | None
+) -> list[tuple[str, float]]:
+    window = _window(filters, windows_month)
+    if window is not None and not (filters.place or filters.org_kind):
+        # Computed by the refresh from the same pairs, the same way (``OrgBetweenness``).
+        scores = dict(
+            OrgBetweenness.objects.filter(first_month=window[0], last_month=window[1]).values_list(
+                "organisation_id", "score"
+            )
+        )
+    else:
+        edges = organisation_edges(zip(pairs.giver_org, pairs.receiver_org, strict=True))
+        scores, _exact = network.betweenness(edges)
+    # Ties are ranked by organisation id, ignoring floating-point noise.
     top = sorted(scores.items(), key=lambda kv: (-round(kv[1], 12), kv[0]))[:TOP]
     names.preload_organisations(pk for pk, _ in top)
     return [(names.organisation(pk), score) for pk, score in top if score > 0]

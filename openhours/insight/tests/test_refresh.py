@@ -19,12 +19,14 @@ from openhours.insight.models import (
     MemberCount,
     MemberFact,
     MonthFlow,
+    OrgBetweenness,
     OrgFlow,
     OrgFlowWindow,
     ProfessionFlow,
     RequestFact,
     SkillMonth,
     SpannerScore,
+    StaleRequest,
 )
 from openhours.insight.refresh import refresh
 from openhours.insight.selectors import dashboard, default_filters, spanner_members_dataset
@@ -126,6 +128,8 @@ def _snapshot() -> dict[str, list[tuple[Any, ...]]]:
         OrgFlowWindow,
         MonthFlow,
         MemberCount,
+        StaleRequest,
+        OrgBetweenness,
     ):
         # active_since is each run's own time less 90 days (its counts are compared).
         fields = [
