@@ -13,6 +13,12 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+# One BLAS thread per process, set before numpy loads: matching's matrix products are a
+# few milliseconds each, and OpenBLAS threads left spinning after one starved torch's
+# threads embedding the next request (semantic ranking p50 136 ms -> 88 ms on two busy
+# cores; docs/matching.md). A web server scales by processes, not BLAS threads.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
