@@ -183,6 +183,37 @@ class OrgFlowWindow(models.Model):
         return f"{self.first_month} to {self.last_month} {self.giver_org}→{self.receiver_org}"
 
 
+class ProfessionFlowWindow(models.Model):
+    """``ProfessionFlow`` summed over one standard window of whole months (``OrgFlowWindow``'s),
+    per filter scope and pair of professions. ``givers`` and ``receivers`` are the largest of
+    any one month, as a page grouping the monthly rows would take them."""
+
+    first_month = models.DateField()
+    last_month = models.DateField()
+    scope_place = models.IntegerField(default=0)
+    scope_kind = models.CharField(max_length=20, blank=True)
+    giver_profession = models.IntegerField()
+    receiver_profession = models.IntegerField()
+    exchanges = models.IntegerField()
+    minutes = models.IntegerField()
+    givers = models.IntegerField()
+    receivers = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["first_month", "last_month", "scope_place", "scope_kind"],
+                name="insight_profwindow_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.first_month} to {self.last_month} "
+            f"{self.giver_profession}→{self.receiver_profession}"
+        )
+
+
 class OrgBetweenness(models.Model):
     """Each organisation's betweenness over one standard window (``OrgFlowWindow``'s),
     without filters: what the default view's "organisations that connect others" reads

@@ -62,6 +62,7 @@ from .models import (
     OrgFlow,
     OrgFlowWindow,
     ProfessionFlow,
+    ProfessionFlowWindow,
     RefreshState,
     RequestFact,
     SkillMonth,
@@ -722,12 +723,15 @@ def _refresh_summaries(state: RefreshState, now: datetime, months: set[date] | N
     if months is None or state.windows_month != month:
         _empty(OrgFlowWindow)
         _empty(OrgBetweenness)
+        _empty(ProfessionFlowWindow)
     else:
         wanted = [(a, b) for a, b in wanted if any(a <= m <= b for m in months)]
         for first, last in wanted:
             OrgFlowWindow.objects.filter(first_month=first, last_month=last).delete()
             OrgBetweenness.objects.filter(first_month=first, last_month=last).delete()
+            ProfessionFlowWindow.objects.filter(first_month=first, last_month=last).delete()
     _aggregate_windows(wanted)
+    _aggregate_profession_windows(wanted)
     for first, last in wanted:
         pairs = OrgFlowWindow.objects.filter(first_month=first, last_month=last).values_list(
             "giver_org", "receiver_org"
@@ -787,6 +791,27 @@ def _aggregate_windows(wanted: list[tuple[date, date]]) -> None:
         f"MAX(f.receivers) FROM {flow} f JOIN ({spans}) w "
         "ON f.month >= w.first_month AND f.month <= w.last_month "
         "GROUP BY w.first_month, w.last_month, f.giver_org, f.receiver_org"
+    )
+    params = [_date_param(day) for span in wanted for day in span]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _aggregate_profession_windows(wanted: list[tuple[date, date]]) -> None:
+    if not wanted:
+        return
+    flow = ProfessionFlow._meta.db_table
+    table = ProfessionFlowWindow._meta.db_table
+    spans = " UNION ALL ".join(["SELECT %s AS first_month, %s AS last_month"] * len(wanted))
+    sql = (
+        f"INSERT INTO {table} (first_month, last_month, scope_place, scope_kind, "  # noqa: S608
+        "giver_profession, receiver_profession, exchanges, minutes, givers, receivers) "
+        "SELECT w.first_month, w.last_month, f.scope_place, f.scope_kind, f.giver_profession, "
+        "f.receiver_profession, SUM(f.exchanges), SUM(f.minutes), MAX(f.givers), "
+        f"MAX(f.receivers) FROM {flow} f JOIN ({spans}) w "
+        "ON f.month >= w.first_month AND f.month <= w.last_month "
+        "GROUP BY w.first_month, w.last_month, f.scope_place, f.scope_kind, "
+        "f.giver_profession, f.receiver_profession"
     )
     params = [_date_param(day) for span in wanted for day in span]
     with connection.cursor() as cursor:

@@ -35,6 +35,7 @@ from .models import (
     OrgFlow,
     OrgFlowWindow,
     ProfessionFlow,
+    ProfessionFlowWindow,
     RefreshState,
     RequestFact,
     SkillMonth,
@@ -266,7 +267,7 @@ def _figures(
     windows_month = state.windows_month if state is not None else None
 
     org_pairs = _org_pairs(filters, windows_month)
-    prof_pairs = _profession_pairs(filters)
+    prof_pairs = _profession_pairs(filters, windows_month)
     costs = _unit_costs()
     hours = _hours_tables(
         org_pairs, prof_pairs, names, costs, suppress=suppress, every_pair=every_pair
@@ -525,12 +526,20 @@ def _exchange_counts(
 ) -> dict[tuple[int, int], int]:
     """Exchanges between pairs of groups: all the silo index needs of the previous period."""
     months = Q(month__gte=filters.first_month, month__lte=filters.last_month)
-    window = _window(filters, windows_month) if model is OrgFlow else None
-    if window is not None:
+    window = _window(filters, windows_month)
+    if window is not None and model is OrgFlow:
         summed = OrgFlowWindow.objects.filter(
             _flow_q(filters), first_month=window[0], last_month=window[1]
         ).values_list("giver_org", "receiver_org", "exchanges")
         return {(g, r): n for g, r, n in _fetch(summed)}
+    if window is not None:
+        by_scope = ProfessionFlowWindow.objects.filter(
+            first_month=window[0],
+            last_month=window[1],
+            scope_place=filters.place or 0,
+            scope_kind=filters.org_kind or "",
+        ).values_list("giver_profession", "receiver_profession", "exchanges")
+        return {(g, r): n for g, r, n in sorted(_fetch(by_scope))}
     if model is OrgFlow:
         rows = OrgFlow.objects.filter(months, _flow_q(filters)).values_list(
             "giver_org", "receiver_org"
@@ -603,21 +612,29 @@ def _fetch(query: QuerySet[Any]) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
-def _profession_pairs(filters: Filters) -> list[Pair]:
-    rows = (
-        ProfessionFlow.objects.filter(
-            scope_place=filters.place or 0,
-            scope_kind=filters.org_kind or "",
-            month__gte=filters.first_month,
-            month__lte=filters.last_month,
+def _profession_pairs(filters: Filters, windows_month: date | None = None) -> list[Pair]:
+    scope = {"scope_place": filters.place or 0, "scope_kind": filters.org_kind or ""}
+    window = _window(filters, windows_month)
+    rows: QuerySet[Any, Any]
+    if window is not None:
+        # Summed by the refresh: one row per pair, nothing to group.
+        rows = ProfessionFlowWindow.objects.filter(
+            first_month=window[0], last_month=window[1], **scope
+        ).values_list(
+            "giver_profession", "receiver_profession", "exchanges", "minutes", "givers", "receivers"
         )
-        .values_list("giver_profession", "receiver_profession")
-        .annotate(n=Sum("exchanges"), m=Sum("minutes"), g=Max("givers"), r=Max("receivers"))
-        .order_by()
-    )
+    else:
+        rows = (
+            ProfessionFlow.objects.filter(
+                month__gte=filters.first_month, month__lte=filters.last_month, **scope
+            )
+            .values_list("giver_profession", "receiver_profession")
+            .annotate(n=Sum("exchanges"), m=Sum("minutes"), g=Max("givers"), r=Max("receivers"))
+        )
+    # In order of the pair, so that nothing downstream depends on the order rows come in.
     return [
         Pair((giver, receiver), exchanges=n, minutes=m, givers=g, receivers=r)
-        for giver, receiver, n, m, g, r in _fetch(rows)
+        for giver, receiver, n, m, g, r in sorted(_fetch(rows.order_by()))
     ]
 
 

@@ -23,6 +23,7 @@ from openhours.insight.models import (
     OrgFlow,
     OrgFlowWindow,
     ProfessionFlow,
+    ProfessionFlowWindow,
     RequestFact,
     SkillMonth,
     SpannerScore,
@@ -130,6 +131,7 @@ def _snapshot() -> dict[str, list[tuple[Any, ...]]]:
         MemberCount,
         StaleRequest,
         OrgBetweenness,
+        ProfessionFlowWindow,
     ):
         # active_since is each run's own time less 90 days (its counts are compared).
         fields = [
