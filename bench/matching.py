@@ -184,7 +184,9 @@ def main() -> None:
             print(f"{ranker}: {step} in a fresh process ...", flush=True)
             out = subprocess.run(
                 [sys.executable, __file__, f"--{step}", f"{ranker}@@{database_url}"],
-                env={**os.environ, "DEBUG": "1"},
+                # DEBUG off, as in production: with it on, Django keeps every query's SQL,
+                # and each bulk write of 500 embeddings is megabytes of it.
+                env={key: value for key, value in os.environ.items() if key != "DEBUG"},
                 check=True,
                 capture_output=True,
                 text=True,
