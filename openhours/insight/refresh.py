@@ -776,42 +776,59 @@ def _date_param(day: date) -> date | str:
 
 
 def _aggregate_windows(wanted: list[tuple[date, date]]) -> None:
-    if not wanted:
-        return
-    flow = OrgFlow._meta.db_table
-    table = OrgFlowWindow._meta.db_table
-    spans = " UNION ALL ".join(["SELECT %s AS first_month, %s AS last_month"] * len(wanted))
-    sql = (
-        f"INSERT INTO {table} (first_month, last_month, giver_org, receiver_org, "  # noqa: S608
-        "giver_kind, receiver_kind, giver_place, receiver_place, exchanges, minutes, "
-        "cross_org, cross_profession, givers, receivers) "
-        "SELECT w.first_month, w.last_month, f.giver_org, f.receiver_org, MAX(f.giver_kind), "
-        "MAX(f.receiver_kind), MAX(f.giver_place), MAX(f.receiver_place), SUM(f.exchanges), "
-        "SUM(f.minutes), SUM(f.cross_org), SUM(f.cross_profession), MAX(f.givers), "
-        f"MAX(f.receivers) FROM {flow} f JOIN ({spans}) w "
-        "ON f.month >= w.first_month AND f.month <= w.last_month "
-        "GROUP BY w.first_month, w.last_month, f.giver_org, f.receiver_org"
+    _sum_over_windows(
+        wanted,
+        OrgFlow,
+        OrgFlowWindow,
+        keys=["giver_org", "receiver_org"],
+        totals={
+            "giver_kind": "MAX",
+            "receiver_kind": "MAX",
+            "giver_place": "MAX",
+            "receiver_place": "MAX",
+            "exchanges": "SUM",
+            "minutes": "SUM",
+            "cross_org": "SUM",
+            "cross_profession": "SUM",
+            "givers": "MAX",
+            "receivers": "MAX",
+        },
     )
-    params = [_date_param(day) for span in wanted for day in span]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 def _aggregate_profession_windows(wanted: list[tuple[date, date]]) -> None:
+    _sum_over_windows(
+        wanted,
+        ProfessionFlow,
+        ProfessionFlowWindow,
+        keys=["scope_place", "scope_kind", "giver_profession", "receiver_profession"],
+        totals={"exchanges": "SUM", "minutes": "SUM", "givers": "MAX", "receivers": "MAX"},
+    )
+
+
+def _sum_over_windows(
+    wanted: list[tuple[date, date]],
+    source: type[Model],
+    target: type[Model],
+    *,
+    keys: list[str],
+    totals: dict[str, str],
+) -> None:
+    """Insert into `target` the monthly rows of `source` summed over each window of
+    `wanted` (first and last month), grouped by `keys`; each of `totals` is taken with its
+    SQL aggregate (SUM, or MAX for counts of people and labels), in one statement."""
     if not wanted:
         return
-    flow = ProfessionFlow._meta.db_table
-    table = ProfessionFlowWindow._meta.db_table
     spans = " UNION ALL ".join(["SELECT %s AS first_month, %s AS last_month"] * len(wanted))
+    columns = ", ".join(["first_month", "last_month", *keys, *totals])
+    grouped = ", ".join(f"f.{key}" for key in keys)
+    summed = ", ".join(f"{how}(f.{column})" for column, how in totals.items())
     sql = (
-        f"INSERT INTO {table} (first_month, last_month, scope_place, scope_kind, "  # noqa: S608
-        "giver_profession, receiver_profession, exchanges, minutes, givers, receivers) "
-        "SELECT w.first_month, w.last_month, f.scope_place, f.scope_kind, f.giver_profession, "
-        "f.receiver_profession, SUM(f.exchanges), SUM(f.minutes), MAX(f.givers), "
-        f"MAX(f.receivers) FROM {flow} f JOIN ({spans}) w "
+        f"INSERT INTO {target._meta.db_table} ({columns}) "  # noqa: S608
+        f"SELECT w.first_month, w.last_month, {grouped}, {summed} "
+        f"FROM {source._meta.db_table} f JOIN ({spans}) w "
         "ON f.month >= w.first_month AND f.month <= w.last_month "
-        "GROUP BY w.first_month, w.last_month, f.scope_place, f.scope_kind, "
-        "f.giver_profession, f.receiver_profession"
+        f"GROUP BY w.first_month, w.last_month, {grouped}"
     )
     params = [_date_param(day) for span in wanted for day in span]
     with connection.cursor() as cursor:
