@@ -370,6 +370,78 @@ class SkillMonth(models.Model):
         return f"{self.month} skill {self.skill_id} {self.kind}"
 
 
+class SkillWindow(models.Model):
+    """``SkillMonth`` summed over each standard window (``OrgFlowWindow``'s), per skill, kind
+    of post, author's kind of organisation and place: what the skills chart of a page whose
+    range is a standard window reads instead of grouping every month. ``people`` is the
+    largest count of distinct authors in any one month, as a page grouping the months takes
+    it (a lower bound)."""
+
+    first_month = models.DateField()
+    last_month = models.DateField()
+    skill_id = models.IntegerField()
+    kind = models.CharField(max_length=8)
+    org_kind = models.CharField(max_length=20, blank=True)
+    place_id = models.IntegerField()
+    posts = models.IntegerField()
+    people = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["first_month", "last_month", "skill_id", "kind", "org_kind", "place_id"],
+                name="insight_skillwindow_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(posts__gte=models.F("people"), people__gte=1),
+                name="insight_skillwindow_people_within_posts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_month} to {self.last_month} skill {self.skill_id} {self.kind}"
+
+
+class RequestWindow(models.Model):
+    """The request headline figures for the requests created from the first day of
+    ``first_month`` (local time) until the refresh, per filter scope (``scope_place`` 0 and
+    ``scope_kind`` "" for all), for each standard window's first month.
+
+    A page whose range starts on one of those days and ends after ``latest`` (the newest
+    request counted) reads its row instead of scanning the requests; ``median_minutes`` is
+    the one ``selectors._request_figures`` picks (the upper middle of the sorted times).
+    """
+
+    first_month = models.DateField()
+    scope_place = models.IntegerField(default=0)
+    scope_kind = models.CharField(max_length=20, blank=True)
+    requests = models.IntegerField()
+    fulfilled = models.IntegerField()
+    authors = models.IntegerField()
+    responded = models.IntegerField()
+    median_minutes = models.IntegerField(null=True, blank=True)
+    latest = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["first_month", "scope_place", "scope_kind"],
+                name="insight_requestwindow_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    fulfilled__lte=models.F("requests"),
+                    responded__lte=models.F("requests"),
+                    authors__lte=models.F("requests"),
+                ),
+                name="insight_requestwindow_parts_within_requests",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"requests since {self.first_month}: {self.requests}"
+
+
 class SpannerScore(models.Model):
     """A member's betweenness on the exchange network (see docs/insight.md)."""
 

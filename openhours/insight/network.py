@@ -6,7 +6,7 @@ Pure functions over plain Python data, so tests can check them on hand-made netw
 from __future__ import annotations
 
 import random
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -120,3 +120,25 @@ def ei_index(flows: Mapping[tuple[Group, Group], int], *, unknown: Group) -> dic
             external[b] = external.get(b, 0) + count
     groups = set(external) | set(internal)
     return {g: EIScore(g, external.get(g, 0), internal.get(g, 0)) for g in groups}
+
+
+def ei_index_of_columns(
+    givers: Sequence[int], receivers: Sequence[int], counts: Sequence[int], *, unknown: int
+) -> dict[int, EIScore]:
+    """``ei_index`` of integer groups given as columns (one entry per pair, a pair may
+    repeat), with numpy: the same scores, in ascending order of group."""
+    giver = np.asarray(givers, np.int64)
+    receiver = np.asarray(receivers, np.int64)
+    count = np.asarray(counts, np.int64)
+    known = (giver != unknown) & (receiver != unknown) & (count != 0)
+    giver, receiver, count = giver[known], receiver[known], count[known]
+    inside = giver == receiver
+    groups, where = np.unique(np.concatenate([giver, receiver[~inside]]), return_inverse=True)
+    weights = np.concatenate([count, count[~inside]])
+    crossing = np.concatenate([~inside, np.ones(int((~inside).sum()), bool)])
+    external = np.bincount(where, weights=np.where(crossing, weights, 0), minlength=len(groups))
+    internal = np.bincount(where, weights=np.where(crossing, 0, weights), minlength=len(groups))
+    return {
+        g: EIScore(g, int(e), int(i))
+        for g, e, i in zip(groups.tolist(), external.tolist(), internal.tolist(), strict=True)
+    }

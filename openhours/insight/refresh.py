@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Model, Q, QuerySet, Sum
@@ -49,7 +50,7 @@ from openhours.accounts.models import Approval, User
 from openhours.exchanges.models import Exchange, State
 from openhours.group_sessions.models import Attendance, GroupSession, SessionStatus
 from openhours.ledger.models import Account
-from openhours.organisations.models import Organisation
+from openhours.organisations.models import Organisation, OrganisationKind, Place
 from openhours.posts.models import Post
 
 from . import network, selectors, windows
@@ -65,7 +66,9 @@ from .models import (
     ProfessionFlowWindow,
     RefreshState,
     RequestFact,
+    RequestWindow,
     SkillMonth,
+    SkillWindow,
     SpannerScore,
     StaleRequest,
     split_ids,
@@ -155,13 +158,18 @@ def refresh(
         step("member counters", began)
 
         began = time.perf_counter()
+        # Every window moves on with the month; otherwise only those holding a change do.
+        windows_moved = full or state.windows_month != timezone.localdate(now).replace(day=1)
         _refresh_summaries(state, now, None if full else {month for month, *_ in touched.org_cells})
         step("windows and summaries", began)
 
         began = time.perf_counter()
-        result.posts_changed = _refresh_posts(
+        result.posts_changed, post_months = _refresh_posts(
             since=since, state=state, exchange_posts=touched.posts, moved=moved_members
         )
+        assert state.windows_month is not None
+        _refresh_skill_windows(state.windows_month, None if windows_moved else post_months)
+        _refresh_request_windows(state.windows_month)
         _refresh_stale_requests(state, now)
         step("posts and skills", began)
 
@@ -870,7 +878,9 @@ def _aggregate_months(months: list[date] | None) -> None:
 
 def _refresh_posts(
     *, since: datetime | None, state: RefreshState, exchange_posts: set[int], moved: set[int]
-) -> int:
+) -> tuple[int, set[date] | None]:
+    """Re-derive ``RequestFact`` and ``SkillMonth``; return how many posts were written
+    and the months whose skills changed (None: all of them)."""
     posts = Post.objects.all()
     if since is not None:
         changed = set(
@@ -948,8 +958,11 @@ def _refresh_posts(
         count += len(batch)
     last = Post.objects.aggregate(last=Max("pk"))["last"]
     state.last_post_id = last or 0
-    _rebuild_skill_months(None if ids is None else months)
-    return count
+    if ids is None:
+        _rebuild_skill_months(None)
+        return count, None
+    _rebuild_skill_months(months)
+    return count, months
 
 
 def _rebuild_skill_months(months: set[date] | None) -> None:
@@ -985,6 +998,74 @@ def _rebuild_skill_months(months: set[date] | None) -> None:
         ),
         batch_size=2000,
     )
+
+
+def _refresh_skill_windows(month: date, months: set[date] | None) -> None:
+    """``SkillWindow`` for the standard windows ending with ``month``: all of them (None),
+    or those holding a month whose ``SkillMonth`` rows changed."""
+    wanted = windows.standard(month)
+    if months is None:
+        _empty(SkillWindow)
+    else:
+        wanted = [(a, b) for a, b in wanted if any(a <= m <= b for m in months)]
+        for first, last in wanted:
+            SkillWindow.objects.filter(first_month=first, last_month=last).delete()
+    _sum_over_windows(
+        wanted,
+        SkillMonth,
+        SkillWindow,
+        keys=["skill_id", "kind", "org_kind", "place_id"],
+        totals={"posts": "SUM", "people": "MAX"},
+    )
+
+
+def _refresh_request_windows(month: date) -> None:
+    """``RequestWindow`` afresh from ``RequestFact``: for each standard window's first month
+    and each scope, the figures ``selectors._request_figures`` would compute from the rows
+    (a few tens of thousands of requests, counted with numpy)."""
+    _empty(RequestWindow)
+    firsts = [windows.add_months(month, -(length - 1)) for length in windows.LENGTHS]
+    starts = {first: selectors.Filters(start=first, end=first).start_at() for first in firsts}
+    rows = list(
+        RequestFact.objects.filter(kind="request", created_at__gte=min(starts.values()))
+        .values_list(
+            "created_at", "place_id", "org_kind", "author_id", "fulfilled", "response_minutes"
+        )
+        .order_by()
+    )
+    latest = max((row[0] for row in rows), default=None)
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    step = timedelta(microseconds=1)
+    created = np.array([(row[0] - epoch) // step for row in rows], np.int64)
+    place = np.array([row[1] for row in rows], np.int64)
+    kind = np.array([row[2] for row in rows], object)
+    author = np.array([row[3] for row in rows], np.int64)
+    fulfilled = np.array([row[4] for row in rows], bool)
+    minutes = np.array([-1 if row[5] is None else row[5] for row in rows], np.int64)
+    places = [0, *Place.objects.order_by("pk").values_list("pk", flat=True)]
+    kinds = ["", *OrganisationKind.values]
+    windows_kept = []
+    for first, start in starts.items():
+        since = created >= (start - epoch) // step
+        for scope_place in places:
+            in_place = since if not scope_place else since & (place == scope_place)
+            for scope_kind in kinds:
+                chosen = in_place if not scope_kind else in_place & (kind == scope_kind)
+                times = np.sort(minutes[chosen & (minutes >= 0)])
+                windows_kept.append(
+                    RequestWindow(
+                        first_month=first,
+                        scope_place=scope_place,
+                        scope_kind=scope_kind,
+                        requests=int(chosen.sum()),
+                        fulfilled=int((chosen & fulfilled).sum()),
+                        authors=len(np.unique(author[chosen])),
+                        responded=len(times),
+                        median_minutes=int(times[len(times) // 2]) if len(times) else None,
+                        latest=latest,
+                    )
+                )
+    RequestWindow.objects.bulk_create(windows_kept, batch_size=2000)
 
 
 def _refresh_stale_requests(state: RefreshState, now: datetime) -> None:

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from openhours.accounts.models import User
@@ -38,7 +38,9 @@ from .models import (
     ProfessionFlowWindow,
     RefreshState,
     RequestFact,
+    RequestWindow,
     SkillMonth,
+    SkillWindow,
     SpannerScore,
     StaleRequest,
     UnitCost,
@@ -282,7 +284,15 @@ def _figures(
     )
     members = _member_figures(filters, now, summary=summarised)
     headlines = _headlines(
-        filters, exchanges, hours, prof_pairs, costs, members, suppress=suppress, names=names
+        filters,
+        exchanges,
+        hours,
+        prof_pairs,
+        costs,
+        members,
+        suppress=suppress,
+        names=names,
+        summarised=summarised,
     )
     datasets["headline"] = Dataset(
         "headline", "Headline figures", ["figure", "value"], [[h.label, h.value] for h in headlines]
@@ -336,26 +346,25 @@ def _figures(
     )
 
     # Silo index.
-    org_flows: dict[tuple[int, int], int] = defaultdict(int)
-    for g, r, n in zip(
-        org_pairs.giver_org, org_pairs.receiver_org, org_pairs.exchanges, strict=True
-    ):
-        org_flows[(g, r)] += n
-    prof_flows: dict[tuple[int, int], int] = defaultdict(int)
-    for p in prof_pairs:
-        prof_flows[(p.key[0], p.key[1])] += p.exchanges
     ei = {
         "organisation": _ei_rows(
-            org_flows,
+            network.ei_index_of_columns(
+                org_pairs.giver_org, org_pairs.receiver_org, org_pairs.exchanges, unknown=0
+            ),
             _org_people_by_group(org_pairs) if suppress else {},
-            _exchange_counts(OrgFlow, filters.previous(), windows_month),
+            _previous_ei(OrgFlow, filters.previous(), windows_month),
             names.organisation,
             suppress=suppress,
         ),
         "profession": _ei_rows(
-            prof_flows,
+            network.ei_index_of_columns(
+                [p.key[0] for p in prof_pairs],
+                [p.key[1] for p in prof_pairs],
+                [p.exchanges for p in prof_pairs],
+                unknown=0,
+            ),
             _profession_people_by_group(prof_pairs) if suppress else {},
-            _exchange_counts(ProfessionFlow, filters.previous(), windows_month),
+            _previous_ei(ProfessionFlow, filters.previous(), windows_month),
             names.profession,
             suppress=suppress,
         ),
@@ -373,7 +382,9 @@ def _figures(
     )
 
     # Unmet demand.
-    bars["skills"], datasets["skills"] = _skills(filters, names, suppress=suppress)
+    bars["skills"], datasets["skills"] = _skills(
+        filters, names, suppress=suppress, windows_month=windows_month
+    )
     datasets["stale_by_skill"], datasets["stale_by_kind"] = _stale_requests(
         filters, names, suppress=suppress, now=now, state=state
     )
@@ -521,34 +532,54 @@ def _window(filters: Filters, windows_month: date | None) -> tuple[date, date] |
     return span if span in windows.standard(windows_month) else None
 
 
-def _exchange_counts(
+def _previous_ei(
     model: type[OrgFlow] | type[ProfessionFlow], filters: Filters, windows_month: date | None
-) -> dict[tuple[int, int], int]:
-    """Exchanges between pairs of groups: all the silo index needs of the previous period."""
-    months = Q(month__gte=filters.first_month, month__lte=filters.last_month)
+) -> dict[int, network.EIScore]:
+    """The silo index of the previous period: ``network.ei_index`` of the exchanges between
+    pairs of groups, with each group's internal and external exchanges summed in SQL (a
+    hundred rows rather than every pair)."""
     window = _window(filters, windows_month)
-    if window is not None and model is OrgFlow:
-        summed = OrgFlowWindow.objects.filter(
-            _flow_q(filters), first_month=window[0], last_month=window[1]
-        ).values_list("giver_org", "receiver_org", "exchanges")
-        return {(g, r): n for g, r, n in _fetch(summed)}
-    if window is not None:
-        by_scope = ProfessionFlowWindow.objects.filter(
-            first_month=window[0],
-            last_month=window[1],
-            scope_place=filters.place or 0,
-            scope_kind=filters.org_kind or "",
-        ).values_list("giver_profession", "receiver_profession", "exchanges")
-        return {(g, r): n for g, r, n in sorted(_fetch(by_scope))}
+    rows: QuerySet[Any]
     if model is OrgFlow:
-        rows = OrgFlow.objects.filter(months, _flow_q(filters)).values_list(
-            "giver_org", "receiver_org"
-        )
+        giver, receiver = "giver_org", "receiver_org"
+        if window is not None:
+            rows = OrgFlowWindow.objects.filter(first_month=window[0], last_month=window[1])
+        else:
+            rows = OrgFlow.objects.filter(
+                month__gte=filters.first_month, month__lte=filters.last_month
+            )
+        rows = rows.filter(_flow_q(filters))
     else:
-        rows = ProfessionFlow.objects.filter(  # type: ignore[assignment]
-            months, scope_place=filters.place or 0, scope_kind=filters.org_kind or ""
-        ).values_list("giver_profession", "receiver_profession")
-    return {(g, r): n for g, r, n in _fetch(rows.annotate(n=Sum("exchanges")).order_by())}
+        giver, receiver = "giver_profession", "receiver_profession"
+        scope = {"scope_place": filters.place or 0, "scope_kind": filters.org_kind or ""}
+        if window is not None:
+            rows = ProfessionFlowWindow.objects.filter(
+                first_month=window[0], last_month=window[1], **scope
+            )
+        else:
+            rows = ProfessionFlow.objects.filter(
+                month__gte=filters.first_month, month__lte=filters.last_month, **scope
+            )
+    # As ``ei_index``: exchanges with the unknown group (0) are left out.
+    rows = rows.filter(exchanges__gt=0).exclude(**{giver: 0}).exclude(**{receiver: 0})
+    inside = Q(**{giver: F(receiver)})
+    internal: dict[int, int] = defaultdict(int)
+    external: dict[int, int] = defaultdict(int)
+    given = (
+        rows.values_list(giver)
+        .annotate(i=Sum("exchanges", filter=inside), e=Sum("exchanges", filter=~inside))
+        .order_by()
+    )
+    for group, i, e in _fetch(given):
+        internal[group] += i or 0
+        external[group] += e or 0
+    received = rows.exclude(inside).values_list(receiver).annotate(e=Sum("exchanges")).order_by()
+    for group, e in _fetch(received):
+        external[group] += e
+    return {
+        g: network.EIScore(g, external.get(g, 0), internal.get(g, 0))
+        for g in sorted(internal.keys() | external.keys())
+    }
 
 
 def _org_pairs(filters: Filters, windows_month: date | None = None) -> OrgPairs:
@@ -666,6 +697,7 @@ def _round(value: float | None) -> float | None:
 
 
 def _member_q(filters: Filters) -> Q:
+    """Rows of the filters' place and kind of organisation (members', authors')."""
     q = Q()
     if filters.place:
         q &= Q(place_id=filters.place)
@@ -684,6 +716,7 @@ def _headlines(
     *,
     suppress: bool,
     names: _Names,
+    summarised: bool,
 ) -> list[Headline]:
 
     def count(n: int) -> str:
@@ -696,7 +729,7 @@ def _headlines(
             return SUPPRESSED_TEXT
         return f"{100 * part / whole:.0f}%"
 
-    requests = _request_figures(filters, suppress=suppress)
+    requests = _request_figures(filters, suppress=suppress, summarised=summarised)
     value, unvalued = _notional_value(prof_pairs, names, costs)
     value_cell = hours.total
     return [
@@ -736,33 +769,56 @@ def _requests(filters: Filters) -> QuerySet[RequestFact]:
     return RequestFact.objects.filter(q)
 
 
-def _request_figures(filters: Filters, *, suppress: bool) -> list[Headline]:
+def _kept_requests(filters: Filters) -> RequestWindow | None:
+    """The refresh's figures for these filters' requests (``RequestWindow``), when the range
+    starts on one of its days and ends after the newest request it counted."""
+    if filters.start.day != 1:
+        return None
+    kept = RequestWindow.objects.filter(
+        first_month=filters.start,
+        scope_place=filters.place or 0,
+        scope_kind=filters.org_kind or "",
+    ).first()
+    if kept is None or (kept.latest is not None and kept.latest >= filters.end_before()):
+        return None
+    return kept
+
+
+def _request_figures(filters: Filters, *, suppress: bool, summarised: bool) -> list[Headline]:
+    kept = _kept_requests(filters) if summarised else None
     requests = _requests(filters)
-    figures = requests.aggregate(
-        n=Count("pk"),
-        fulfilled=Count("pk", filter=Q(fulfilled=True)),
-        authors=Count("author_id", distinct=True),
-        responded=Count("pk", filter=Q(response_minutes__isnull=False)),
-    )
-    n, authors = figures["n"], figures["authors"]
+    if kept is not None:
+        n, fulfilled, authors = kept.requests, kept.fulfilled, kept.authors
+        responded = kept.responded
+    else:
+        figures = requests.aggregate(
+            n=Count("pk"),
+            fulfilled=Count("pk", filter=Q(fulfilled=True)),
+            authors=Count("author_id", distinct=True),
+            responded=Count("pk", filter=Q(response_minutes__isnull=False)),
+        )
+        n, fulfilled, authors = figures["n"], figures["fulfilled"], figures["authors"]
+        responded = figures["responded"]
     hidden = suppress and 0 < authors < MIN_PEOPLE
     if not n:
         rate = "\u2013"
-    elif hidden or share_hidden(figures["fulfilled"], n, apply=suppress):
+    elif hidden or share_hidden(fulfilled, n, apply=suppress):
         rate = SUPPRESSED_TEXT
     else:
-        rate = f"{100 * figures['fulfilled'] / n:.0f}%"
-    responded = figures["responded"]
+        rate = f"{100 * fulfilled / n:.0f}%"
     if not responded:
         median = "\u2013"
     elif hidden:
         median = SUPPRESSED_TEXT
     else:
-        middle = (
-            requests.filter(response_minutes__isnull=False)
-            .order_by("response_minutes")
-            .values_list("response_minutes", flat=True)[responded // 2]
-        )
+        middle: int | None = kept.median_minutes if kept is not None else None
+        if middle is None:
+            middle = (
+                requests.filter(response_minutes__isnull=False)
+                .order_by("response_minutes")
+                .values_list("response_minutes", flat=True)[responded // 2]
+            )
+        assert middle is not None  # only answered requests were picked from
         median = _duration(middle)
     return [
         Headline("Requests fulfilled", rate, f"of {n:,} requests" if not hidden else "of requests"),
@@ -1287,22 +1343,21 @@ def _org_people_by_group(pairs: OrgPairs) -> dict[Any, int]:
 
 
 def _ei_rows(
-    flows: dict[tuple[int, int], int],
+    now: dict[int, network.EIScore],
     people: dict[Any, int],
-    previous: dict[tuple[int, int], int],
+    before: dict[int, network.EIScore],
     name: Callable[[int], str],
     *,
     suppress: bool,
 ) -> list[tuple[str, network.EIScore, float | None, Cell]]:
-    now = network.ei_index(flows, unknown=0)
-    before = network.ei_index(previous, unknown=0)
     result = []
     for group, score in now.items():
         cell = Cell(score.ties, people.get(group, 0))
         primary([cell], apply=suppress)
         old = before.get(group)
         result.append((name(group), score, old.index if old else None, cell))
-    result.sort(key=lambda row: (row[3].suppressed, row[1].index or 0, -row[1].ties))
+    # Equal scores in order of group, whatever order the groups came in.
+    result.sort(key=lambda row: (row[3].suppressed, row[1].index or 0, -row[1].ties, row[1].group))
     return result
 
 
@@ -1391,21 +1446,28 @@ def _member_spanners() -> list[tuple[str, float, int]]:
 
 
 def _skill_q(filters: Filters) -> Q:
-    q = Q(month__gte=filters.first_month, month__lte=filters.last_month)
-    if filters.place:
-        q &= Q(place_id=filters.place)
-    if filters.org_kind:
-        q &= Q(org_kind=filters.org_kind)
-    return q
+    return Q(month__gte=filters.first_month, month__lte=filters.last_month) & _member_q(filters)
 
 
-def _skills(filters: Filters, names: _Names, *, suppress: bool) -> tuple[list[Bar], Dataset]:
-    rows = _fetch(
-        SkillMonth.objects.filter(_skill_q(filters))
-        .values_list("skill_id", "kind", "org_kind", "place_id")
-        .annotate(posts=Sum("posts"), people=Max("people"))
-        .order_by()
-    )
+def _skills(
+    filters: Filters, names: _Names, *, suppress: bool, windows_month: date | None
+) -> tuple[list[Bar], Dataset]:
+    window = _window(filters, windows_month)
+    if window is not None:
+        # Summed by the refresh (``SkillWindow``): nothing to group.
+        kept = SkillWindow.objects.filter(
+            _member_q(filters), first_month=window[0], last_month=window[1]
+        )
+        rows = _fetch(
+            kept.values_list("skill_id", "kind", "org_kind", "place_id", "posts", "people")
+        )
+    else:
+        rows = _fetch(
+            SkillMonth.objects.filter(_skill_q(filters))
+            .values_list("skill_id", "kind", "org_kind", "place_id")
+            .annotate(posts=Sum("posts"), people=Max("people"))
+            .order_by()
+        )
     posts: dict[tuple[int, str], int] = defaultdict(int)
     people: dict[tuple[int, str], int] = defaultdict(int)
     for skill, kind, _org_kind, _place, n, authors in rows:

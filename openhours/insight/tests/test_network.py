@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from openhours.insight.network import betweenness, ei_index
+from openhours.insight.network import betweenness, ei_index, ei_index_of_columns
 
 
 def test_ei_index_is_minus_one_when_every_exchange_stays_inside() -> None:
@@ -28,6 +30,25 @@ def test_ei_index_leaves_out_exchanges_with_an_unknown_group() -> None:
     scores = ei_index({(1, 0): 5, (1, 1): 1}, unknown=0)
     assert set(scores) == {1}
     assert scores[1].index == -1
+
+
+def test_ei_index_of_columns_agrees_with_ei_index_on_random_flows() -> None:
+    """The numpy version the dashboard uses, including repeated pairs, zero counts and
+    the unknown group."""
+    rng = random.Random(7)
+    for _ in range(200):
+        rows = [
+            (rng.randint(0, 6), rng.randint(0, 6), rng.choice([0, 1, 2, 5, 40]))
+            for _ in range(rng.randint(0, 30))
+        ]
+        flows: dict[tuple[int, int], int] = {}
+        for giver, receiver, count in rows:
+            flows[(giver, receiver)] = flows.get((giver, receiver), 0) + count
+        columns = ei_index_of_columns(
+            [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], unknown=0
+        )
+        assert columns == ei_index(flows, unknown=0)
+        assert list(columns) == sorted(columns)
 
 
 BRIDGED = [

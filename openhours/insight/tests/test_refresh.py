@@ -25,7 +25,9 @@ from openhours.insight.models import (
     ProfessionFlow,
     ProfessionFlowWindow,
     RequestFact,
+    RequestWindow,
     SkillMonth,
+    SkillWindow,
     SpannerScore,
     StaleRequest,
 )
@@ -132,6 +134,8 @@ def _snapshot() -> dict[str, list[tuple[Any, ...]]]:
         StaleRequest,
         OrgBetweenness,
         ProfessionFlowWindow,
+        SkillWindow,
+        RequestWindow,
     ):
         # active_since is each run's own time less 90 days (its counts are compared).
         fields = [

@@ -15,9 +15,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from openhours.exchanges import services as exchanges
 from openhours.factories import PlaceFactory, make_post
 from openhours.insight import selectors
-from openhours.insight.models import RefreshState
+from openhours.insight.models import RefreshState, RequestWindow, SkillWindow
 from openhours.insight.refresh import refresh
 from openhours.insight.windows import add_months
 
@@ -181,3 +182,59 @@ def test_open_requests_are_the_kept_counts_plus_those_that_crossed_the_edge_sinc
                 assert kept == counted, (later, place, kind, suppress)
                 if later == 30 and place is None and kind is None:
                     assert any(isinstance(c, tuple) and c[0] >= 10 for r in kept for c in r)
+
+
+def test_request_headlines_and_skills_read_from_the_refresh_are_those_counted_afresh() -> None:
+    """``RequestWindow`` and ``SkillWindow`` give the figures the requests give, for ranges
+    that start on a standard window's first day and reach the newest request; any other
+    range counts the requests."""
+    north, south = PlaceFactory(name="North"), PlaceFactory(name="South")
+    orgs = [
+        organisation("North Trust", place=north),
+        organisation("North Practice", kind="gp_practice", place=north),
+        organisation("South Charity", kind="voluntary", place=south),
+    ]
+    job = profession("Registered nurse", "Nurse")
+    askers = [person(f"A{i}", orgs[i % 3], job) for i in range(8)]
+    helper = person("Helper", orgs[0], job)
+    # Midday, so that the day's requests and answers are all on today's date.
+    today = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
+    for n, back in enumerate((300, 160, 75, 40, 20, 6, 0)):
+        for i in range(n % 3 + 2):
+            asked_at = today - timedelta(days=back, hours=i + 1)
+            with time_machine.travel(asked_at):
+                post = make_post(askers[(n + i) % 8])
+            if (n + i) % 3:  # answered after a while, a different while each time
+                with time_machine.travel(asked_at + timedelta(minutes=17 * (n + i) + 5)):
+                    exchanges.respond_to_post(responder=helper, post=post, message="I can help")
+    with time_machine.travel(today + timedelta(hours=4)):
+        _compare_request_figures(north.pk)
+
+
+def _compare_request_figures(north: int) -> None:
+    refresh()
+    assert SkillWindow.objects.exists()
+    month = timezone.localdate().replace(day=1)
+    starts = [add_months(month, -(length - 1)) for length in (1, 3, 6, 12)]
+    kept_medians = set()
+    for start, end, kept in [
+        *((first, timezone.localdate(), True) for first in starts),
+        (starts[2] + timedelta(days=3), timezone.localdate(), False),  # not a first month
+        (starts[2], timezone.localdate() - timedelta(days=1), False),  # before the newest
+    ]:
+        for place, kind in (
+            (None, None),
+            (north, None),
+            (None, "voluntary"),
+            (north, "gp_practice"),
+        ):
+            filters = selectors.Filters(start, end, place=place, org_kind=kind)
+            assert (selectors._kept_requests(filters) is not None) is kept, filters
+            for suppress in (False, True):
+                summarised = selectors._request_figures(filters, suppress=suppress, summarised=True)
+                counted = selectors._request_figures(filters, suppress=suppress, summarised=False)
+                assert summarised == counted, (filters, suppress)
+                if kept and not suppress:
+                    kept_medians.add(summarised[1].value)
+    assert len(kept_medians - {"\u2013"}) >= 2  # medians of several sets of answers
+    assert RequestWindow.objects.filter(scope_place=0, scope_kind="").count() == 4
