@@ -370,6 +370,50 @@ class SkillMonth(models.Model):
         return f"{self.month} skill {self.skill_id} {self.kind}"
 
 
+class SiloWindow(models.Model):
+    """Each group's exchanges inside and across its boundary over one standard window
+    (``OrgFlowWindow``'s), per filter scope: the silo index of a page's previous period
+    without reading every pair. ``what`` says whether ``group_id`` is an organisation or a
+    profession. Organisations are scoped as a page filters pairs (giver or receiver in the
+    place and kind), professions as ``ProfessionFlow``; exchanges with an unknown group
+    are left out, as ``network.ei_index`` leaves them."""
+
+    first_month = models.DateField()
+    last_month = models.DateField()
+    what = models.CharField(max_length=12)
+    scope_place = models.IntegerField(default=0)
+    scope_kind = models.CharField(max_length=20, blank=True)
+    group_id = models.IntegerField()
+    internal = models.IntegerField()
+    external = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "first_month",
+                    "last_month",
+                    "what",
+                    "scope_place",
+                    "scope_kind",
+                    "group_id",
+                ],
+                name="insight_silowindow_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(what__in=["organisation", "profession"]),
+                name="insight_silowindow_what_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(internal__gte=0, external__gte=0),
+                name="insight_silowindow_counts_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_month} to {self.last_month} {self.what} {self.group_id}"
+
+
 class SkillWindow(models.Model):
     """``SkillMonth`` summed over each standard window (``OrgFlowWindow``'s), per skill, kind
     of post, author's kind of organisation and place: what the skills chart of a page whose

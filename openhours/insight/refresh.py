@@ -67,6 +67,7 @@ from .models import (
     RefreshState,
     RequestFact,
     RequestWindow,
+    SiloWindow,
     SkillMonth,
     SkillWindow,
     SpannerScore,
@@ -732,14 +733,17 @@ def _refresh_summaries(state: RefreshState, now: datetime, months: set[date] | N
         _empty(OrgFlowWindow)
         _empty(OrgBetweenness)
         _empty(ProfessionFlowWindow)
+        _empty(SiloWindow)
     else:
         wanted = [(a, b) for a, b in wanted if any(a <= m <= b for m in months)]
         for first, last in wanted:
             OrgFlowWindow.objects.filter(first_month=first, last_month=last).delete()
             OrgBetweenness.objects.filter(first_month=first, last_month=last).delete()
             ProfessionFlowWindow.objects.filter(first_month=first, last_month=last).delete()
+            SiloWindow.objects.filter(first_month=first, last_month=last).delete()
     _aggregate_windows(wanted)
     _aggregate_profession_windows(wanted)
+    _aggregate_silo_windows(wanted)
     for first, last in wanted:
         pairs = OrgFlowWindow.objects.filter(first_month=first, last_month=last).values_list(
             "giver_org", "receiver_org"
@@ -812,6 +816,48 @@ def _aggregate_profession_windows(wanted: list[tuple[date, date]]) -> None:
         keys=["scope_place", "scope_kind", "giver_profession", "receiver_profession"],
         totals={"exchanges": "SUM", "minutes": "SUM", "givers": "MAX", "receivers": "MAX"},
     )
+
+
+def _aggregate_silo_windows(wanted: list[tuple[date, date]]) -> None:
+    """``SiloWindow`` from the windows just summed: organisations in every scope (a pair
+    counts in the scopes of its giver and of its receiver, once each, as ``MonthFlow``),
+    professions in their own scopes. A pair inside one group is internal to it; a pair
+    across is external to both."""
+    if not wanted:
+        return
+    spans = " OR ".join(["(first_month = %s AND last_month = %s)"] * len(wanted))
+    params = [_date_param(day) for span in wanted for day in span]
+    known = "exchanges > 0 AND {g} <> 0 AND {r} <> 0 AND ({spans})"
+    org_known = known.format(g="giver_org", r="receiver_org", spans=spans)
+    organisations = " UNION ALL ".join(
+        # Fixed text from SCOPES and the models; values are parameters.
+        f"SELECT first_month, last_month, {place} AS scope_place, {kind} AS scope_kind, "  # noqa: S608
+        f"giver_org AS giver, receiver_org AS receiver, exchanges "
+        f"FROM {OrgFlowWindow._meta.db_table} WHERE {condition} AND {org_known}"
+        for place, kind, condition in SCOPES
+    )
+    professions = (
+        "SELECT first_month, last_month, scope_place, scope_kind, giver_profession AS giver, "  # noqa: S608
+        f"receiver_profession AS receiver, exchanges FROM {ProfessionFlowWindow._meta.db_table} "
+        f"WHERE {known.format(g='giver_profession', r='receiver_profession', spans=spans)}"
+    )
+    keys = "first_month, last_month, scope_place, scope_kind"
+    for what, pairs, times in (
+        ("organisation", organisations, len(SCOPES)),
+        ("profession", professions, 1),
+    ):
+        sql = (
+            f"INSERT INTO {SiloWindow._meta.db_table} ({keys}, what, group_id, "  # noqa: S608
+            f"internal, external) SELECT {keys}, %s, group_id, SUM(internal), SUM(external) "
+            f"FROM (SELECT {keys}, giver AS group_id, "
+            "CASE WHEN giver = receiver THEN exchanges ELSE 0 END AS internal, "
+            "CASE WHEN giver = receiver THEN 0 ELSE exchanges END AS external "
+            f"FROM ({pairs}) given UNION ALL SELECT {keys}, receiver, 0, exchanges "
+            f"FROM ({pairs}) received WHERE giver <> receiver) sides "
+            f"GROUP BY {keys}, group_id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [what, *params * times, *params * times])
 
 
 def _sum_over_windows(

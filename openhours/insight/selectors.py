@@ -39,6 +39,7 @@ from .models import (
     RefreshState,
     RequestFact,
     RequestWindow,
+    SiloWindow,
     SkillMonth,
     SkillWindow,
     SpannerScore,
@@ -536,30 +537,27 @@ def _previous_ei(
     model: type[OrgFlow] | type[ProfessionFlow], filters: Filters, windows_month: date | None
 ) -> dict[int, network.EIScore]:
     """The silo index of the previous period: ``network.ei_index`` of the exchanges between
-    pairs of groups, with each group's internal and external exchanges summed in SQL (a
-    hundred rows rather than every pair)."""
+    pairs of groups, as each group's internal and external exchanges (a hundred rows rather
+    than every pair): kept by the refresh for the standard windows, else summed in SQL."""
     window = _window(filters, windows_month)
+    scope = {"scope_place": filters.place or 0, "scope_kind": filters.org_kind or ""}
+    if window is not None:
+        # Summed by the refresh, per group (``SiloWindow``).
+        kept = SiloWindow.objects.filter(
+            first_month=window[0],
+            last_month=window[1],
+            what="organisation" if model is OrgFlow else "profession",
+            **scope,
+        ).values_list("group_id", "external", "internal")
+        return {g: network.EIScore(g, e, i) for g, e, i in sorted(_fetch(kept))}
     rows: QuerySet[Any]
+    months = Q(month__gte=filters.first_month, month__lte=filters.last_month)
     if model is OrgFlow:
         giver, receiver = "giver_org", "receiver_org"
-        if window is not None:
-            rows = OrgFlowWindow.objects.filter(first_month=window[0], last_month=window[1])
-        else:
-            rows = OrgFlow.objects.filter(
-                month__gte=filters.first_month, month__lte=filters.last_month
-            )
-        rows = rows.filter(_flow_q(filters))
+        rows = OrgFlow.objects.filter(months, _flow_q(filters))
     else:
         giver, receiver = "giver_profession", "receiver_profession"
-        scope = {"scope_place": filters.place or 0, "scope_kind": filters.org_kind or ""}
-        if window is not None:
-            rows = ProfessionFlowWindow.objects.filter(
-                first_month=window[0], last_month=window[1], **scope
-            )
-        else:
-            rows = ProfessionFlow.objects.filter(
-                month__gte=filters.first_month, month__lte=filters.last_month, **scope
-            )
+        rows = ProfessionFlow.objects.filter(months, **scope)
     # As ``ei_index``: exchanges with the unknown group (0) are left out.
     rows = rows.filter(exchanges__gt=0).exclude(**{giver: 0}).exclude(**{receiver: 0})
     inside = Q(**{giver: F(receiver)})

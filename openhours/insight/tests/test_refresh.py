@@ -26,6 +26,7 @@ from openhours.insight.models import (
     ProfessionFlowWindow,
     RequestFact,
     RequestWindow,
+    SiloWindow,
     SkillMonth,
     SkillWindow,
     SpannerScore,
@@ -136,6 +137,7 @@ def _snapshot() -> dict[str, list[tuple[Any, ...]]]:
         ProfessionFlowWindow,
         SkillWindow,
         RequestWindow,
+        SiloWindow,
     ):
         # active_since is each run's own time less 90 days (its counts are compared).
         fields = [

@@ -18,7 +18,7 @@ from django.utils import timezone
 from openhours.exchanges import services as exchanges
 from openhours.factories import PlaceFactory, make_post
 from openhours.insight import selectors
-from openhours.insight.models import RefreshState, RequestWindow, SkillWindow
+from openhours.insight.models import RefreshState, RequestWindow, SiloWindow, SkillWindow
 from openhours.insight.refresh import refresh
 from openhours.insight.windows import add_months
 
@@ -75,6 +75,11 @@ def network() -> dict[str, Any]:
 
 
 def test_every_figure_is_the_same_read_from_the_summaries(network: dict[str, Any]) -> None:
+    # Every kind of summary is there to be read (else this would compare one path with itself).
+    for kept in (SkillWindow, RequestWindow):
+        assert kept.objects.exists()
+    for what in ("organisation", "profession"):
+        assert SiloWindow.objects.filter(what=what, scope_place=network["north"].pk).exists()
     today = timezone.localdate()
     month = today.replace(day=1)
     ranges = [selectors.default_filters()]
