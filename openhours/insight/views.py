@@ -78,7 +78,8 @@ def export_csv(request: HttpRequest, key: str) -> HttpResponse:
             raise Http404("No such table.")
         dataset: selectors.Dataset | None = selectors.spanner_members_dataset()
     else:
-        figures = selectors.dashboard(filters, suppress=not exact, every_pair=True)
+        with rendering.collector_paused():
+            figures = selectors.dashboard(filters, suppress=not exact, every_pair=True)
         dataset = figures.datasets.get(key)
     if dataset is None:
         raise Http404("No such table.")

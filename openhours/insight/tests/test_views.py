@@ -283,3 +283,52 @@ def test_a_figure_with_two_tables_names_each_csv_link_differently(
 
     assert "CSV by kind of organisation<" in html
     assert "CSV by skill<" in html
+
+
+def test_figures_are_built_with_the_cyclic_collector_paused_and_it_runs_again_after(
+    coordinator_client: Client, small_network: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold page's objects hold no cycles: the collector is off while they are built
+    (``rendering.collector_paused``), on again afterwards, also for the CSVs."""
+    import gc
+
+    from openhours.insight import selectors
+
+    seen: list[bool] = []
+    build = selectors.dashboard
+
+    def watched(*args: object, **kwargs: object) -> selectors.Dashboard:
+        seen.append(gc.isenabled())
+        return build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(selectors, "dashboard", watched)
+    assert gc.isenabled()
+    assert coordinator_client.get(DASHBOARD + "?place=").status_code == 200
+    assert _csv(coordinator_client, "headline")
+    assert seen == [False, False]
+    assert gc.isenabled()
+
+
+def test_the_collector_is_turned_back_on_after_an_error_and_left_off_if_it_was_off() -> None:
+    import gc
+
+    from openhours.insight.rendering import collector_paused
+
+    inside: list[bool] = []
+
+    def fails() -> None:
+        with collector_paused():
+            inside.append(gc.isenabled())
+            raise ZeroDivisionError
+
+    with pytest.raises(ZeroDivisionError):
+        fails()
+    assert inside == [False]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
