@@ -240,11 +240,15 @@ def sankey(key: str, title: str, matrix: Matrix, *, unit: str = "hours") -> Safe
     ]
     if not flows:
         return _empty(key, title)
+    # Largest first; equal hours in order of name (not the order of a set of strings,
+    # which changes from one process to the next).
     left = sorted(
-        {a for (a, _), _ in flows}, key=lambda s: -sum(v for (a, _), v in flows if a == s)
+        {a for (a, _), _ in flows},
+        key=lambda s: (-sum(v for (a, _), v in flows if a == s), str(s)),
     )
     right = sorted(
-        {b for (_, b), _ in flows}, key=lambda s: -sum(v for (_, b), v in flows if b == s)
+        {b for (_, b), _ in flows},
+        key=lambda s: (-sum(v for (_, b), v in flows if b == s), str(s)),
     )
     total = sum(v for _, v in flows)
     gap, height = 10, 360
