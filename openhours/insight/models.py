@@ -151,10 +151,10 @@ class ProfessionFlow(models.Model):
 class OrgFlowWindow(models.Model):
     """``OrgFlow`` summed over one standard window of whole months, per pair of organisations.
 
-    The windows (``windows.standard``) are the dashboard's usual ranges ending with the
-    refresh's month (this month, the last 3, 6 and 12 months) and the period before each
-    (for the silo index's "previous period"). A page whose range is one of them reads one
-    row per pair instead of grouping every month's rows; other ranges group ``OrgFlow``.
+    The windows (``windows.current``) are the dashboard's usual ranges ending with the
+    refresh's month: this month, the last 3, 6 and 12 months. A page whose range is one of
+    them reads one row per pair instead of grouping every month's rows; other ranges group
+    ``OrgFlow``. (The silo index's previous periods are ``SiloWindow``'s.)
     Columns as ``OrgFlow``'s, summed; ``givers`` and ``receivers`` are the largest of any
     one month (``privacy.people_lower_bound``).
     """
@@ -371,8 +371,9 @@ class SkillMonth(models.Model):
 
 
 class SiloWindow(models.Model):
-    """Each group's exchanges inside and across its boundary over one standard window
-    (``OrgFlowWindow``'s), per filter scope: the silo index of a page's previous period
+    """Each group's exchanges inside and across its boundary over the period just before
+    each standard window (``windows.previous``), per filter scope: the silo index of a
+    page's previous period
     without reading every pair. ``what`` says whether ``group_id`` is an organisation or a
     profession. Organisations are scoped as a page filters pairs (giver or receiver in the
     place and kind), professions as ``ProfessionFlow``; exchanges with an unknown group

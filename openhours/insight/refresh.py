@@ -147,10 +147,11 @@ def refresh(
         step("exchange facts", began)
 
         began = time.perf_counter()
+        changed_months: set[date] | None = None
         if full:
             _rebuild_flows()
         else:
-            result.cells_recomputed = _refresh_flow_cells(touched)
+            result.cells_recomputed, changed_months = _refresh_flow_cells(touched)
         step("monthly flows", began)
 
         began = time.perf_counter()
@@ -161,7 +162,7 @@ def refresh(
         began = time.perf_counter()
         # Every window moves on with the month; otherwise only those holding a change do.
         windows_moved = full or state.windows_month != timezone.localdate(now).replace(day=1)
-        _refresh_summaries(state, now, None if full else {month for month, *_ in touched.org_cells})
+        _refresh_summaries(state, now, changed_months)
         step("windows and summaries", began)
 
         began = time.perf_counter()
@@ -605,16 +606,23 @@ def _rebuild_flows() -> None:
     _aggregate_professions(where="1=1")
 
 
-def _refresh_flow_cells(touched: Touched) -> int:
-    """Recompute only the aggregate cells (month and pair) whose facts changed.
+def _refresh_flow_cells(touched: Touched) -> tuple[int, set[date]]:
+    """Recompute only the aggregate cells (month and pair) whose facts changed; return how
+    many cells were recomputed and the months in which any row came out different.
 
     The cells go into a temporary table; each aggregate deletes its rows for those cells
     and regroups the facts of those cells alone (indexes ``insight_fact_month_orgs`` and
     ``insight_fact_month_professions``), so a refresh costs what changed, not a month.
+    Facts re-derived unchanged (the overlap's, every run) change no month, so the windows
+    summed from these rows are left alone.
     """
     if not touched.org_cells and not touched.profession_cells:
-        return 0
+        return 0, set()
     fact = ExchangeFact._meta.db_table
+    flows = (
+        (OrgFlow, 0, "giver_org", "receiver_org"),
+        (ProfessionFlow, 1, "giver_profession", "receiver_profession"),
+    )
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {CELLS}")
         cursor.execute(
@@ -625,10 +633,8 @@ def _refresh_flow_cells(touched: Touched) -> int:
             [(0, *cell) for cell in touched.org_cells]
             + [(1, *cell) for cell in touched.profession_cells],
         )
-        for model, side, a, b in (
-            (OrgFlow, 0, "giver_org", "receiver_org"),
-            (ProfessionFlow, 1, "giver_profession", "receiver_profession"),
-        ):
+        before = _cell_rows(cursor, flows)
+        for model, side, a, b in flows:
             table = model._meta.db_table
             cursor.execute(
                 # Names from the models and constants; no values are interpolated.
@@ -651,8 +657,37 @@ def _refresh_flow_cells(touched: Touched) -> int:
         where=in_cells.format(side=1, a="giver_profession", b="receiver_profession")
     )
     with connection.cursor() as cursor:
+        after = _cell_rows(cursor, flows)
         cursor.execute(f"DROP TABLE {CELLS}")
-    return len(touched.org_cells) + len(touched.profession_cells)
+    # The month is each row's second value, after the table's name.
+    changed = {row[1] for row in before ^ after}
+    return len(touched.org_cells) + len(touched.profession_cells), {
+        _as_date(month) for month in changed
+    }
+
+
+def _cell_rows(
+    cursor: Any, flows: tuple[tuple[type[Model], int, str, str], ...]
+) -> set[tuple[Any, ...]]:
+    """Every row of the aggregates in the cells of the temporary table, to compare."""
+    rows: set[tuple[Any, ...]] = set()
+    for model, side, a, b in flows:
+        table = model._meta.db_table
+        columns = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+        assert columns[0] == "month"
+        cursor.execute(
+            # Names from the models and constants; no values are interpolated.
+            f"SELECT {', '.join(columns)} FROM {table} WHERE EXISTS "  # noqa: S608
+            f"(SELECT 1 FROM {CELLS} c WHERE c.side = {side} AND c.month = {table}.month "
+            f"AND c.a = {table}.{a} AND c.b = {table}.{b})"
+        )
+        rows.update((table, *row) for row in cursor.fetchall())
+    return rows
+
+
+def _as_date(value: date | str) -> date:
+    # SQLite returns dates from raw SQL as ISO text.
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 # Each scope a page can ask for, and which side of an exchange puts it there. The receiver's
@@ -728,7 +763,7 @@ def _refresh_summaries(state: RefreshState, now: datetime, months: set[date] | N
     month; ``MemberCount`` is a few dozen rows, counted afresh every time.
     """
     month = timezone.localdate(now).replace(day=1)
-    wanted = windows.standard(month)
+    wanted, before = windows.current(month), windows.previous(month)
     if months is None or state.windows_month != month:
         _empty(OrgFlowWindow)
         _empty(OrgBetweenness)
@@ -736,14 +771,16 @@ def _refresh_summaries(state: RefreshState, now: datetime, months: set[date] | N
         _empty(SiloWindow)
     else:
         wanted = [(a, b) for a, b in wanted if any(a <= m <= b for m in months)]
+        before = [(a, b) for a, b in before if any(a <= m <= b for m in months)]
         for first, last in wanted:
             OrgFlowWindow.objects.filter(first_month=first, last_month=last).delete()
             OrgBetweenness.objects.filter(first_month=first, last_month=last).delete()
             ProfessionFlowWindow.objects.filter(first_month=first, last_month=last).delete()
+        for first, last in before:
             SiloWindow.objects.filter(first_month=first, last_month=last).delete()
     _aggregate_windows(wanted)
     _aggregate_profession_windows(wanted)
-    _aggregate_silo_windows(wanted)
+    _aggregate_silo_windows(before)
     for first, last in wanted:
         pairs = OrgFlowWindow.objects.filter(first_month=first, last_month=last).values_list(
             "giver_org", "receiver_org"
@@ -819,27 +856,30 @@ def _aggregate_profession_windows(wanted: list[tuple[date, date]]) -> None:
 
 
 def _aggregate_silo_windows(wanted: list[tuple[date, date]]) -> None:
-    """``SiloWindow`` from the windows just summed: organisations in every scope (a pair
-    counts in the scopes of its giver and of its receiver, once each, as ``MonthFlow``),
-    professions in their own scopes. A pair inside one group is internal to it; a pair
-    across is external to both."""
+    """``SiloWindow`` for ``wanted`` (the periods before the current windows) from the
+    monthly rows: organisations in every scope (a pair counts in the scopes of its giver
+    and of its receiver, once each, as ``MonthFlow``), professions in their own scopes. A
+    pair inside one group is internal to it; a pair across is external to both. The
+    counts add up over months, so no pair needs summing first."""
     if not wanted:
         return
-    spans = " OR ".join(["(first_month = %s AND last_month = %s)"] * len(wanted))
+    spans = " UNION ALL ".join(["SELECT %s AS first_month, %s AS last_month"] * len(wanted))
     params = [_date_param(day) for span in wanted for day in span]
-    known = "exchanges > 0 AND {g} <> 0 AND {r} <> 0 AND ({spans})"
-    org_known = known.format(g="giver_org", r="receiver_org", spans=spans)
+    joined = f"JOIN ({spans}) w ON f.month >= w.first_month AND f.month <= w.last_month"
+    known = "f.exchanges > 0 AND f.{g} <> 0 AND f.{r} <> 0"
     organisations = " UNION ALL ".join(
         # Fixed text from SCOPES and the models; values are parameters.
-        f"SELECT first_month, last_month, {place} AS scope_place, {kind} AS scope_kind, "  # noqa: S608
-        f"giver_org AS giver, receiver_org AS receiver, exchanges "
-        f"FROM {OrgFlowWindow._meta.db_table} WHERE {condition} AND {org_known}"
+        f"SELECT w.first_month, w.last_month, {place} AS scope_place, {kind} AS scope_kind, "  # noqa: S608
+        f"f.giver_org AS giver, f.receiver_org AS receiver, f.exchanges "
+        f"FROM {OrgFlow._meta.db_table} f {joined} "
+        f"WHERE {condition} AND {known.format(g='giver_org', r='receiver_org')}"
         for place, kind, condition in SCOPES
     )
     professions = (
-        "SELECT first_month, last_month, scope_place, scope_kind, giver_profession AS giver, "  # noqa: S608
-        f"receiver_profession AS receiver, exchanges FROM {ProfessionFlowWindow._meta.db_table} "
-        f"WHERE {known.format(g='giver_profession', r='receiver_profession', spans=spans)}"
+        "SELECT w.first_month, w.last_month, f.scope_place, f.scope_kind, "  # noqa: S608
+        "f.giver_profession AS giver, f.receiver_profession AS receiver, f.exchanges "
+        f"FROM {ProfessionFlow._meta.db_table} f {joined} "
+        f"WHERE {known.format(g='giver_profession', r='receiver_profession')}"
     )
     keys = "first_month, last_month, scope_place, scope_kind"
     for what, pairs, times in (
@@ -1047,9 +1087,9 @@ def _rebuild_skill_months(months: set[date] | None) -> None:
 
 
 def _refresh_skill_windows(month: date, months: set[date] | None) -> None:
-    """``SkillWindow`` for the standard windows ending with ``month``: all of them (None),
-    or those holding a month whose ``SkillMonth`` rows changed."""
-    wanted = windows.standard(month)
+    """``SkillWindow`` for the windows ending with ``month``: all of them (None), or those
+    holding a month whose ``SkillMonth`` rows changed."""
+    wanted = windows.current(month)
     if months is None:
         _empty(SkillWindow)
     else:
@@ -1070,7 +1110,7 @@ def _refresh_request_windows(month: date) -> None:
     and each scope, the figures ``selectors._request_figures`` would compute from the rows
     (a few tens of thousands of requests, counted with numpy)."""
     _empty(RequestWindow)
-    firsts = [windows.add_months(month, -(length - 1)) for length in windows.LENGTHS]
+    firsts = [first for first, _last in windows.current(month)]
     starts = {first: selectors.Filters(start=first, end=first).start_at() for first in firsts}
     rows = list(
         RequestFact.objects.filter(kind="request", created_at__gte=min(starts.values()))

@@ -525,12 +525,17 @@ def _flow_q(filters: Filters) -> Q:
     return giver | receiver
 
 
-def _window(filters: Filters, windows_month: date | None) -> tuple[date, date] | None:
-    """The filters' months, when the refresh summed them in advance (``OrgFlowWindow``)."""
+def _window(
+    filters: Filters, windows_month: date | None, *, previous: bool = False
+) -> tuple[date, date] | None:
+    """The filters' months, when the refresh summed them in advance: one of the windows
+    ending with its month (``windows.current``), or with ``previous``, one of the periods
+    before those (``windows.previous``, for the silo index)."""
     if windows_month is None:
         return None
     span = (filters.first_month, filters.last_month)
-    return span if span in windows.standard(windows_month) else None
+    kept = windows.previous(windows_month) if previous else windows.current(windows_month)
+    return span if span in kept else None
 
 
 def _previous_ei(
@@ -539,7 +544,7 @@ def _previous_ei(
     """The silo index of the previous period: ``network.ei_index`` of the exchanges between
     pairs of groups, as each group's internal and external exchanges (a hundred rows rather
     than every pair): kept by the refresh for the standard windows, else summed in SQL."""
-    window = _window(filters, windows_month)
+    window = _window(filters, windows_month, previous=True)
     scope = {"scope_place": filters.place or 0, "scope_kind": filters.org_kind or ""}
     if window is not None:
         # Summed by the refresh, per group (``SiloWindow``).

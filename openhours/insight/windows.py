@@ -1,9 +1,11 @@
-"""The standard windows of whole months that the refresh sums in advance (``OrgFlowWindow``).
+"""The standard windows of whole months that the refresh sums in advance.
 
 The dashboard's usual ranges end with the current month: this month, and the last 3, 6 and
-12 months (the default view). The silo index compares each with the same number of months
-just before it, so those windows are kept too. Any other range is grouped from ``OrgFlow``
-when a page asks for it, with the same result.
+12 months (the default view): ``current``. The pairs, betweenness and skills of those are
+kept (``OrgFlowWindow``, ``ProfessionFlowWindow``, ``OrgBetweenness``, ``SkillWindow``). The
+silo index compares each with the same number of months just before it: ``previous``, of
+which only each group's exchanges inside and across are kept (``SiloWindow``). Any other
+range is grouped from the monthly rows when a page asks for it, with the same result.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ def add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def standard(last_month: date) -> list[tuple[date, date]]:
-    """(first month, last month) of every window kept when the current month is
-    ``last_month``: each length ending with it, and the period just before each."""
-    windows = []
-    for length in LENGTHS:
-        first = add_months(last_month, -(length - 1))
-        windows.append((first, last_month))
-        windows.append((add_months(first, -length), add_months(first, -1)))
-    return windows
+def current(last_month: date) -> list[tuple[date, date]]:
+    """(first month, last month) of each window ending with ``last_month``."""
+    return [(add_months(last_month, -(length - 1)), last_month) for length in LENGTHS]
+
+
+def previous(last_month: date) -> list[tuple[date, date]]:
+    """The period just before each of ``current(last_month)``, as long as it."""
+    return [
+        (add_months(first, -length), add_months(first, -1))
+        for length, (first, _last) in zip(LENGTHS, current(last_month), strict=True)
+    ]
