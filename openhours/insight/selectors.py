@@ -1128,31 +1128,71 @@ def _group_cells(keys: Any, arrays: _PairArrays | None, *, suppress: bool) -> di
     }
 
 
+# Keys below this are grouped by counting (``np.bincount``) rather than by sorting.
+DENSE_KEYS = 2_000_000
+
+
 def _group_arrays(keys: Any, arrays: _PairArrays, *, suppress: bool) -> tuple[Any, Any, Any]:
     """Hours per key, and (when suppressing) ``privacy.people_by`` per key, vectorised:
     per key, the sum over giver groups of their largest count of givers, likewise
     receivers; added when no group is on both sides, else the larger. Returns the keys
     (sorted), hours and people."""
-    unique, index = np.unique(keys, return_inverse=True)
+    unique, index = _unique(keys)
     minutes = np.bincount(index, weights=arrays.minutes, minlength=len(unique))
     people = np.zeros(len(unique), np.int64)
-    if suppress:
+    if not suppress:
+        return unique, minutes / 60, people
+    groups = arrays.groups
+    if len(unique) == len(keys):
+        # One pair per key (a table of every pair of organisations): its givers and
+        # receivers, or the larger where both sides are the same group.
+        same = arrays.giver_group == arrays.receiver_group
+        larger = np.maximum(arrays.givers, arrays.receivers)
+        people[index] = np.where(same, larger, arrays.givers + arrays.receivers)
+    elif len(unique) * groups <= DENSE_KEYS:
+        # A table of key by group for each side: the largest count, and who is there.
+        size = len(unique) * groups
         sides = []
         for group, count in (
             (arrays.giver_group, arrays.givers),
             (arrays.receiver_group, arrays.receivers),
         ):
-            keyed = index * arrays.groups + group
+            at = index * groups + group
+            largest = np.zeros(size, np.int64)
+            np.maximum.at(largest, at, count)
+            present = np.zeros(size, bool)
+            present[at] = True
+            sides.append((largest.reshape(-1, groups).sum(axis=1), present))
+        (givers, giving), (receivers, receiving) = sides
+        both = (giving & receiving).reshape(-1, groups).any(axis=1)
+        people = np.where(both, np.maximum(givers, receivers), givers + receivers)
+    else:
+        sides = []
+        for group, count in (
+            (arrays.giver_group, arrays.givers),
+            (arrays.receiver_group, arrays.receivers),
+        ):
+            keyed = index * groups + group
             pairs, where = np.unique(keyed, return_inverse=True)
             largest = np.zeros(len(pairs), np.int64)
             np.maximum.at(largest, where, count)
-            total = np.bincount(pairs // arrays.groups, weights=largest, minlength=len(unique))
+            total = np.bincount(pairs // groups, weights=largest, minlength=len(unique))
             sides.append((pairs, total.astype(np.int64)))
         (giver_keys, givers), (receiver_keys, receivers) = sides
         both = np.zeros(len(unique), bool)
-        both[np.intersect1d(giver_keys, receiver_keys) // arrays.groups] = True
+        both[np.intersect1d(giver_keys, receiver_keys) // groups] = True
         people = np.where(both, np.maximum(givers, receivers), givers + receivers)
     return unique, minutes / 60, people
+
+
+def _unique(keys: Any) -> tuple[Any, Any]:
+    """``np.unique(keys, return_inverse=True)``; by counting when the keys are small
+    non-negative integers (codes of groups, or of pairs of them), which needs no sort."""
+    keys = np.asarray(keys)
+    if len(keys) and keys.dtype.kind in "iu" and keys.min() >= 0 and keys.max() < DENSE_KEYS:
+        present = np.bincount(keys) > 0
+        return np.flatnonzero(present), (np.cumsum(present) - 1)[keys]
+    return np.unique(keys, return_inverse=True)
 
 
 def _add_array_relations(sums: Sums, matrix: Matrix, arrays: _CellArrays) -> None:

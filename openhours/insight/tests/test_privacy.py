@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
+import pytest
+
 from openhours.insight import selectors
 from openhours.insight.privacy import (
     Cell,
     Part,
     Sums,
+    people_by,
     people_lower_bound,
     primary,
     protect_sums,
@@ -198,3 +202,36 @@ def test_a_matrix_kept_as_arrays_hides_exactly_the_cells_of_one_made_of_cells() 
         assert kept.row_totals == reference.row_totals
         assert kept.column_totals == reference.column_totals
         assert kept.total == reference.total
+
+
+@pytest.mark.parametrize("dense_keys", [selectors.DENSE_KEYS, 0], ids=["counting", "sorting"])
+def test_people_per_key_with_numpy_are_those_of_people_by(
+    dense_keys: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``selectors._group_arrays`` (the heat maps' cells and totals) gives every key the
+    lower bound ``people_by`` gives, whether keys repeat or not, grouped by counting or by
+    sorting."""
+    monkeypatch.setattr(selectors, "DENSE_KEYS", dense_keys)
+    rng = random.Random(11)
+    for _ in range(300):
+        n = rng.randint(1, 40)
+        giver = [rng.randint(1, 6) for _ in range(n)]
+        receiver = [rng.randint(1, 6) for _ in range(n)]
+        givers = [rng.randint(1, 9) for _ in range(n)]
+        receivers = [rng.randint(1, 9) for _ in range(n)]
+        arrays = selectors._PairArrays.of_columns(
+            giver, receiver, [rng.randint(1, 300) for _ in range(n)], givers, receivers
+        )
+        unique_keys = rng.random() < 0.3
+        keys = rng.sample(range(1000), n) if unique_keys else [rng.randint(0, 4) for _ in range(n)]
+        found, hours, people = selectors._group_arrays(np.array(keys), arrays, suppress=True)
+        expected = people_by(
+            (key, Part(g, r, gs, rs))
+            for key, g, r, gs, rs in zip(keys, giver, receiver, givers, receivers, strict=True)
+        )
+        assert found.tolist() == sorted(expected)
+        assert dict(zip(found.tolist(), people.tolist(), strict=True)) == expected
+        minutes = {key: 0.0 for key in expected}
+        for key, m in zip(keys, arrays.minutes.tolist(), strict=True):
+            minutes[key] += m
+        assert hours.tolist() == pytest.approx([minutes[k] / 60 for k in sorted(minutes)])
