@@ -503,7 +503,7 @@ class OrgPairs:
     @classmethod
     def of(cls, rows: list[tuple[Any, ...]]) -> OrgPairs:
         """From rows of (giver org, receiver org, giver kind, receiver kind, giver place,
-        receiver place, exchanges, minutes, givers, receivers, ...)."""
+        receiver place, exchanges, minutes, givers, receivers)."""
         go, ro, gk, rk, gp, rp, n, m, g, r = _columns(rows, 10)
         return cls(go, ro, gk, rk, gp, rp, n, m, _PairArrays.of_columns(go, ro, m, g, r))
 
@@ -604,8 +604,6 @@ def _org_pairs(filters: Filters, windows_month: date | None = None) -> OrgPairs:
                 "minutes",
                 "givers",
                 "receivers",
-                "cross_org",
-                "cross_profession",
             )
             .order_by()
         )
@@ -624,8 +622,6 @@ def _org_pairs(filters: Filters, windows_month: date | None = None) -> OrgPairs:
             m=Sum("minutes"),
             g=Max("givers"),
             r=Max("receivers"),
-            xo=Sum("cross_org"),
-            xp=Sum("cross_profession"),
         )
         .order_by()
     )
@@ -1365,24 +1361,29 @@ def _protected_series(
 
 def _profession_people_by_group(pairs: list[Pair]) -> dict[Any, int]:
     """The people behind each profession's exchanges, given or received (``people_by``)."""
-    return people_by(
-        (group, p.part)
-        for p in pairs
-        for group in ((p.key[0],) if p.key[0] == p.key[1] else (p.key[0], p.key[1]))
+    return _people_by_group(
+        [p.key[0] for p in pairs], [p.key[1] for p in pairs], _PairArrays.of(pairs)
     )
 
 
 def _org_people_by_group(pairs: OrgPairs) -> dict[Any, int]:
-    """As ``_profession_people_by_group`` for organisations, with numpy: each pair counts
-    for its giver's organisation and, when different, its receiver's."""
-    if not len(pairs):
+    """As ``_profession_people_by_group`` for organisations."""
+    return _people_by_group(pairs.giver_org, pairs.receiver_org, pairs.arrays)
+
+
+def _people_by_group(
+    givers: Sequence[int], receivers: Sequence[int], arrays: _PairArrays
+) -> dict[Any, int]:
+    """``people_by`` with numpy: each pair counts for its giver's group and, when
+    different, its receiver's."""
+    if not len(givers):
         return {}
-    giver = np.array(pairs.giver_org, np.int64)
-    receiver = np.array(pairs.receiver_org, np.int64)
+    giver = np.array(givers, np.int64)
+    receiver = np.array(receivers, np.int64)
     crossing = giver != receiver
     keys = np.concatenate([giver, receiver[crossing]])
-    arrays = pairs.arrays.concatenate(pairs.arrays.take(crossing))
-    return {key: cell.people for key, cell in _group_cells(keys, arrays, suppress=True).items()}
+    both = arrays.concatenate(arrays.take(crossing))
+    return {key: cell.people for key, cell in _group_cells(keys, both, suppress=True).items()}
 
 
 def _ei_rows(
