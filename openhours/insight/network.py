@@ -14,6 +14,8 @@ import numpy as np
 from scipy import sparse
 
 Node = TypeVar("Node", bound=Hashable)
+# Sources searched together are at most this many nodes times sources (memory per array).
+BLOCK_CELLS = 1_000_000
 Group = TypeVar("Group", int, str)
 
 
@@ -26,8 +28,9 @@ def betweenness(
 ) -> tuple[dict[Node, float], bool]:
     """Normalised betweenness centrality of an undirected, unweighted graph.
 
-    Brandes' algorithm, level by level: each breadth-first search from a source is a few
-    sparse matrix-vector products, so a source costs milliseconds even at a million edges.
+    Brandes' algorithm, level by level: the breadth-first searches from a block of sources
+    are a few sparse matrix products, so a source costs milliseconds even at a million
+    edges.
     Exact (every node a source) up to ``exact_up_to`` nodes; beyond that, ``samples``
     sources chosen with a fixed seed and the sum scaled by n / samples (Brandes and
     Pich 2007). Scores are divided by (n-1)(n-2)/2, so 1.0 is a star's centre. Returns the
@@ -45,10 +48,15 @@ def betweenness(
     matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
     matrix.data[:] = 1.0  # duplicate edges collapse to one
     exact = n <= exact_up_to
-    sources = range(n) if exact else random.Random(seed).sample(range(n), min(samples, n))
+    sources = list(range(n)) if exact else random.Random(seed).sample(range(n), min(samples, n))
     scores = np.zeros(n)
-    for source in sources:
-        scores += _dependencies(matrix, source)
+    # Small networks (organisations) search many sources at once, a column each: at a
+    # hundred organisations all of them in one go, one product instead of a hundred small
+    # ones (about three times faster). Large sampled ones (members) go one source at a
+    # time, which was faster there.
+    block = max(1, min(len(sources), BLOCK_CELLS // n)) if exact else 1
+    for start in range(0, len(sources), block):
+        scores += _dependencies(matrix, np.array(sources[start : start + block]))
     if not exact:
         scores *= n / len(sources)
     scores /= 2  # every path was counted from both ends
@@ -57,32 +65,34 @@ def betweenness(
     return {nodes[i]: float(scores[i]) for i in range(n)}, exact
 
 
-def _dependencies(matrix: sparse.csr_matrix, source: int) -> np.ndarray:
-    n = matrix.shape[0]
-    sigma = np.zeros(n)
-    sigma[source] = 1.0
-    seen = np.zeros(n, dtype=bool)
-    seen[source] = True
-    frontier = np.zeros(n, dtype=bool)
-    frontier[source] = True
+def _dependencies(matrix: sparse.csr_matrix, sources: np.ndarray) -> np.ndarray:
+    """Brandes' dependencies of every node, summed over ``sources``: one breadth-first
+    search per source, all of them together (column j is ``sources[j]``'s)."""
+    n, width = matrix.shape[0], len(sources)
+    columns = np.arange(width)
+    sigma = np.zeros((n, width))
+    sigma[sources, columns] = 1.0
+    seen = np.zeros((n, width), dtype=bool)
+    seen[sources, columns] = True
+    frontier = seen.copy()
     levels = [frontier]
     while True:
-        reach = matrix @ np.where(frontier, sigma, 0.0)
+        reach = np.asarray(matrix @ np.where(frontier, sigma, 0.0))
         frontier = (reach > 0) & ~seen
         if not frontier.any():
             break
         sigma[frontier] = reach[frontier]
         seen |= frontier
         levels.append(frontier)
-    delta = np.zeros(n)
+    delta = np.zeros((n, width))
     for depth in range(len(levels) - 1, 0, -1):
         below = levels[depth]
         coefficient = np.where(below, (1.0 + delta) / np.where(below, sigma, 1.0), 0.0)
-        back = matrix @ coefficient
+        back = np.asarray(matrix @ coefficient)
         above = levels[depth - 1]
-        delta[above] += sigma[above] * back[above]
-    delta[source] = 0.0
-    return delta
+        delta[above] += (sigma * back)[above]
+    delta[sources, columns] = 0.0
+    return delta.sum(axis=1)
 
 
 @dataclass(frozen=True)

@@ -79,3 +79,20 @@ def test_sampled_betweenness_is_repeatable_and_still_finds_the_bridge() -> None:
     assert not exact
     assert first == again
     assert max(first, key=first.__getitem__) in {"bridge", "a3", "b1"}
+
+
+def test_betweenness_is_the_same_whatever_number_of_sources_is_searched_together(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from openhours.insight import network
+
+    rng = random.Random(3)
+    for _ in range(30):
+        nodes = rng.randint(3, 40)
+        edges = [(rng.randrange(nodes), rng.randrange(nodes)) for _ in range(rng.randint(2, 80))]
+        together, exact = betweenness(edges)
+        assert exact
+        for cells in (1, 7 * nodes):  # one source at a time, then seven
+            monkeypatch.setattr(network, "BLOCK_CELLS", cells)
+            assert betweenness(edges)[0] == pytest.approx(together, abs=1e-12)
+        monkeypatch.undo()
