@@ -454,7 +454,8 @@ class RequestWindow(models.Model):
 
     A page whose range starts on one of those days and ends after ``latest`` (the newest
     request counted) reads its row instead of scanning the requests; ``median_minutes`` is
-    the one ``selectors._request_figures`` picks (the upper middle of the sorted times).
+    the one ``selectors._request_figures`` picks (of the sorted times, the middle one, or
+    the lower middle one when their number is even).
     """
 
     first_month = models.DateField()

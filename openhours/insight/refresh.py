@@ -1147,7 +1147,7 @@ def _refresh_request_windows(month: date) -> None:
                         fulfilled=int((chosen & fulfilled).sum()),
                         authors=len(np.unique(author[chosen])),
                         responded=len(times),
-                        median_minutes=int(times[len(times) // 2]) if len(times) else None,
+                        median_minutes=int(times[(len(times) - 1) // 2]) if len(times) else None,
                         latest=latest,
                     )
                 )

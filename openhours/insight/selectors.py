@@ -815,7 +815,7 @@ def _request_figures(filters: Filters, *, suppress: bool, summarised: bool) -> l
             middle = (
                 requests.filter(response_minutes__isnull=False)
                 .order_by("response_minutes")
-                .values_list("response_minutes", flat=True)[responded // 2]
+                .values_list("response_minutes", flat=True)[(responded - 1) // 2]
             )
         assert middle is not None  # only answered requests were picked from
         median = _duration(middle)

@@ -243,3 +243,36 @@ def _compare_request_figures(north: int) -> None:
                     kept_medians.add(summarised[1].value)
     assert len(kept_medians - {"\u2013"}) >= 2  # medians of several sets of answers
     assert RequestWindow.objects.filter(scope_place=0, scope_kind="").count() == 4
+
+
+def test_fulfilled_share_and_median_first_response_of_a_hand_made_set() -> None:
+    """Five requests: four answered after 10, 30, 50 and 70 minutes, one of them
+    fulfilled. 1 in 5 fulfilled; the median of four times is the lower middle, 30 minutes
+    (docs/insight.md); read from the refresh's figures or counted afresh alike."""
+    trust = organisation("Trust")
+    job = profession("Registered nurse", "Nurse")
+    askers = [person(f"Asker {i}", trust, job) for i in range(5)]
+    helper = person("Helper", trust, job)
+    asked_at = timezone.now().replace(hour=9, minute=0, second=0, microsecond=0)
+    answers = []
+    for i, asker in enumerate(askers):
+        with time_machine.travel(asked_at):
+            post = make_post(asker)
+        if i < 4:
+            with time_machine.travel(asked_at + timedelta(minutes=10 + 20 * i)):
+                answers.append(
+                    exchanges.respond_to_post(responder=helper, post=post, message="I can help")
+                )
+    with time_machine.travel(asked_at + timedelta(hours=3)):
+        done = answers[2]
+        exchanges.accept_exchange(exchange=done, actor=askers[2])
+        exchanges.record_delivery(exchange=done, actor=helper, minutes=60)
+        exchanges.confirm_exchange(exchange=done, actor=askers[2])
+        refresh()
+        filters = selectors.default_filters()
+        for summarised in (True, False):
+            fulfilled, median = selectors._request_figures(
+                filters, suppress=False, summarised=summarised
+            )
+            assert (fulfilled.value, fulfilled.hint) == ("20%", "of 5 requests")
+            assert median.value == "30 min"
