@@ -21,7 +21,7 @@ Then it times, in the same run:
    every render, so every figure is computed from the aggregates; "cached" is what a
    second viewer of the same filters gets until the next refresh.
 
-    make bench-insight                                   # about 5 minutes on 2 cores
+    make bench-insight                                   # about 7 minutes on 2 cores
     BENCH_MEMBERS=20000 BENCH_EXCHANGES=200000 .venv/bin/python bench/insight.py
     .venv/bin/python bench/insight.py --keep             # keep the database afterwards
 
