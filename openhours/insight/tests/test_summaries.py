@@ -21,6 +21,8 @@ from openhours.insight import selectors
 from openhours.insight.models import RefreshState, RequestWindow, SiloWindow, SkillWindow
 from openhours.insight.refresh import refresh
 from openhours.insight.windows import add_months
+from openhours.members.models import Profession
+from openhours.organisations.models import Organisation, Place
 
 from .helpers import exchange, organisation, person, profession, recorder
 
@@ -152,16 +154,21 @@ def _stale(filters: selectors.Filters, *, suppress: bool, now: datetime, state: 
     ]
 
 
-def test_open_requests_are_the_kept_counts_plus_those_that_crossed_the_edge_since() -> None:
-    """``StaleRequest`` counts the requests older than 14 days at the refresh; a page later
-    adds those that turned 14 days old since, and knows which authors are fewer than 5."""
+def _two_places_three_organisations() -> tuple[Place, Place, list[Organisation], Profession]:
+    """North (a trust and a practice) and South (a charity), and one profession."""
     north, south = PlaceFactory(name="North"), PlaceFactory(name="South")
     orgs = [
         organisation("North Trust", place=north),
         organisation("North Practice", kind="gp_practice", place=north),
         organisation("South Charity", kind="voluntary", place=south),
     ]
-    job = profession("Registered nurse", "Nurse")
+    return north, south, orgs, profession("Registered nurse", "Nurse")
+
+
+def test_open_requests_are_the_kept_counts_plus_those_that_crossed_the_edge_since() -> None:
+    """``StaleRequest`` counts the requests older than 14 days at the refresh; a page later
+    adds those that turned 14 days old since, and knows which authors are fewer than 5."""
+    north, south, orgs, job = _two_places_three_organisations()
     authors = [person(f"A{i}", orgs[i % 3], job) for i in range(9)]
     today = timezone.now()
     # Requests every few days, from 40 days ago to today: some cross the 14-day edge
@@ -193,13 +200,7 @@ def test_request_headlines_and_skills_read_from_the_refresh_are_those_counted_af
     """``RequestWindow`` and ``SkillWindow`` give the figures the requests give, for ranges
     that start on a standard window's first day and reach the newest request; any other
     range counts the requests."""
-    north, south = PlaceFactory(name="North"), PlaceFactory(name="South")
-    orgs = [
-        organisation("North Trust", place=north),
-        organisation("North Practice", kind="gp_practice", place=north),
-        organisation("South Charity", kind="voluntary", place=south),
-    ]
-    job = profession("Registered nurse", "Nurse")
+    north, _south, orgs, job = _two_places_three_organisations()
     askers = [person(f"A{i}", orgs[i % 3], job) for i in range(8)]
     helper = person("Helper", orgs[0], job)
     # Midday, so that the day's requests and answers are all on today's date.
