@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -1060,15 +1060,13 @@ def _rebuild_skill_months(months: set[date] | None) -> None:
     else:
         SkillMonth.objects.filter(month__in=sorted(months)).delete()
         facts = facts.filter(month__in=sorted(months))
-    posts: dict[tuple[date, int, str, str, int], int] = defaultdict(int)
-    authors: dict[tuple[date, int, str, str, int], set[int]] = defaultdict(set)
-    for month, kind, org_kind, place, author, skill_ids in facts.values_list(
-        "month", "kind", "org_kind", "place_id", "author_id", "skill_ids"
-    ).iterator(chunk_size=5000):
-        for skill in split_ids(skill_ids):
-            key = (month, skill, kind, org_kind, place)
-            posts[key] += 1
-            authors[key].add(author)
+    posts, authors = _posts_and_authors(
+        ((month, skill, kind, org_kind, place), author)
+        for month, kind, org_kind, place, author, skill_ids in facts.values_list(
+            "month", "kind", "org_kind", "place_id", "author_id", "skill_ids"
+        ).iterator(chunk_size=5000)
+        for skill in split_ids(skill_ids)
+    )
     SkillMonth.objects.bulk_create(
         (
             SkillMonth(
@@ -1084,6 +1082,19 @@ def _rebuild_skill_months(months: set[date] | None) -> None:
         ),
         batch_size=2000,
     )
+
+
+def _posts_and_authors(
+    keyed: Iterable[tuple[Hashable, int]],
+) -> tuple[dict[Any, int], dict[Any, set[int]]]:
+    """Per key, how many posts came with it and their distinct authors, from (key,
+    author) for each post and key it counts under."""
+    posts: dict[Any, int] = defaultdict(int)
+    authors: dict[Any, set[int]] = defaultdict(set)
+    for key, author in keyed:
+        posts[key] += 1
+        authors[key].add(author)
+    return posts, authors
 
 
 def _refresh_skill_windows(month: date, months: set[date] | None) -> None:
@@ -1147,7 +1158,9 @@ def _refresh_request_windows(month: date) -> None:
                         fulfilled=int((chosen & fulfilled).sum()),
                         authors=len(np.unique(author[chosen])),
                         responded=len(times),
-                        median_minutes=int(times[(len(times) - 1) // 2]) if len(times) else None,
+                        median_minutes=(
+                            int(times[selectors.middle_index(len(times))]) if len(times) else None
+                        ),
                         latest=latest,
                     )
                 )
@@ -1158,17 +1171,17 @@ def _refresh_stale_requests(state: RefreshState, now: datetime) -> None:
     """``StaleRequest`` afresh from ``RequestFact`` (a few thousand open requests)."""
     _empty(StaleRequest)
     edge = now - timedelta(days=selectors.STALE_REQUEST_DAYS)
-    requests: dict[tuple[int | None, str, int], int] = defaultdict(int)
-    authors: dict[tuple[int | None, str, int], set[int]] = defaultdict(set)
-    for author, org_kind, place, skill_ids in (
-        RequestFact.objects.filter(selectors.stale_q(edge))
-        .values_list("author_id", "org_kind", "place_id", "skill_ids")
-        .iterator(chunk_size=5000)
-    ):
-        for skill in (0, *split_ids(skill_ids)):
-            for key in ((None, org_kind, skill), (place, org_kind, skill)):
-                requests[key] += 1
-                authors[key].add(author)
+    # Every place together (None) and the author's place; any skill (0) and each named.
+    requests, authors = _posts_and_authors(
+        (key, author)
+        for author, org_kind, place, skill_ids in (
+            RequestFact.objects.filter(selectors.stale_q(edge))
+            .values_list("author_id", "org_kind", "place_id", "skill_ids")
+            .iterator(chunk_size=5000)
+        )
+        for skill in (0, *split_ids(skill_ids))
+        for key in ((None, org_kind, skill), (place, org_kind, skill))
+    )
     StaleRequest.objects.bulk_create(
         (
             StaleRequest(

@@ -815,7 +815,7 @@ def _request_figures(filters: Filters, *, suppress: bool, summarised: bool) -> l
             middle = (
                 requests.filter(response_minutes__isnull=False)
                 .order_by("response_minutes")
-                .values_list("response_minutes", flat=True)[(responded - 1) // 2]
+                .values_list("response_minutes", flat=True)[middle_index(responded)]
             )
         assert middle is not None  # only answered requests were picked from
         median = _duration(middle)
@@ -825,6 +825,12 @@ def _request_figures(filters: Filters, *, suppress: bool, summarised: bool) -> l
             "Median time to first response", median, "from posting to the first offer of help"
         ),
     ]
+
+
+def middle_index(count: int) -> int:
+    """Where the median of ``count`` sorted values is: the middle one, or the lower middle
+    one when ``count`` is even (docs/insight.md, section 1)."""
+    return (count - 1) // 2
 
 
 def _duration(minutes: int) -> str:
