@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
 # One BLAS thread per process, set before numpy loads: matching's matrix products are a
@@ -18,6 +19,10 @@ from django.core.exceptions import ImproperlyConfigured
 # threads embedding the next request (semantic ranking p50 136 ms -> 88 ms on two busy
 # cores; docs/matching.md). A web server scales by processes, not BLAS threads.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+# Lets the admin classes and paginators be written with their type arguments
+# (``admin.ModelAdmin[Post]``), which ``mypy --strict`` asks for, at run time too.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

@@ -4,7 +4,7 @@ from .models import User
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(admin.ModelAdmin[User]):
     list_display = ["email", "full_name", "role", "approval", "is_active", "date_joined"]
     list_filter = ["role", "approval", "is_active"]
     search_fields = ["email", "full_name"]

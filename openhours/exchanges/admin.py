@@ -14,14 +14,14 @@ from openhours.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 from .models import Exchange, ExchangeEvent
 
 
-class EventInline(ReadOnlyTabularInline):
+class EventInline(ReadOnlyTabularInline[ExchangeEvent, Exchange]):
     model = ExchangeEvent
     fields = ["created_at", "from_state", "to_state", "actor", "minutes", "note"]
     readonly_fields = ["created_at", "from_state", "to_state", "actor", "minutes", "note"]
 
 
 @admin.register(Exchange)
-class ExchangeAdmin(ReadOnlyAdmin):
+class ExchangeAdmin(ReadOnlyAdmin[Exchange]):
     list_display = ["pk", "title", "giver", "receiver", "state", "minutes", "updated_at"]
     list_filter = ["state"]
     search_fields = ["title", "giver__full_name", "receiver__full_name"]

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from .models import Attendance, GroupSession, SessionEvent
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(admin.TabularInline[Attendance, GroupSession]):
     model = Attendance
     extra = 0
     raw_id_fields = ["member"]
@@ -17,7 +17,7 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(GroupSession)
-class GroupSessionAdmin(admin.ModelAdmin):
+class GroupSessionAdmin(admin.ModelAdmin[GroupSession]):
     """Read mostly: state changes go through the services (the session page's actions)."""
 
     list_display = ["title", "giver", "status", "starts_at", "needs_attention"]
@@ -40,7 +40,7 @@ class GroupSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SessionEvent)
-class SessionEventAdmin(admin.ModelAdmin):
+class SessionEventAdmin(admin.ModelAdmin[SessionEvent]):
     list_display = ["session", "verb", "actor", "subject", "created_at"]
     list_filter = ["verb"]
 

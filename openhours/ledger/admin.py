@@ -12,14 +12,14 @@ from openhours.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 from .models import Account, AuditEvent, Entry, Transfer
 
 
-class EntryInline(ReadOnlyTabularInline):
+class EntryInline(ReadOnlyTabularInline[Entry, Transfer]):
     model = Entry
     fields = ["account", "amount"]
     readonly_fields = ["account", "amount"]
 
 
 @admin.register(Account)
-class AccountAdmin(ReadOnlyAdmin):
+class AccountAdmin(ReadOnlyAdmin[Account]):
     list_display = ["__str__", "system_code", "balance", "created_at"]
     list_filter = ["system_code"]
     search_fields = ["owner__full_name", "owner__email"]
@@ -27,7 +27,7 @@ class AccountAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Transfer)
-class TransferAdmin(ReadOnlyAdmin):
+class TransferAdmin(ReadOnlyAdmin[Transfer]):
     list_display = ["pk", "kind", "reference", "memo", "created_by", "created_at"]
     list_filter = ["kind", "limits_overridden"]
     search_fields = ["reference", "idempotency_key", "memo"]
@@ -36,7 +36,7 @@ class TransferAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
+class AuditEventAdmin(ReadOnlyAdmin[AuditEvent]):
     list_display = ["created_at", "actor", "verb", "target"]
     list_filter = ["verb"]
     search_fields = ["target", "verb"]

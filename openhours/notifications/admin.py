@@ -7,7 +7,7 @@ from .models import Notification, NotificationPreference
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(admin.ModelAdmin[Notification]):
     """For looking into a member's report ("I never heard about it"), not for editing:
     notifications are created only by ``notifications.services.notify``."""
 
@@ -26,7 +26,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(admin.ModelAdmin[NotificationPreference]):
     list_display = ["user", "email", "updated_at"]
     list_filter = ["email"]
     search_fields = ["user__email"]

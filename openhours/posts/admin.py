@@ -4,7 +4,7 @@ from .models import Post
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(admin.ModelAdmin[Post]):
     list_display = ["title", "kind", "status", "author", "created_at", "expires_at"]
     list_filter = ["kind", "status", "category"]
     search_fields = ["title"]

@@ -61,7 +61,7 @@ def browse_posts(filters: PostFilters) -> QuerySet[Post]:
 BROWSE_COUNT_LIMIT = 1000
 
 
-class BrowsePaginator(Paginator):
+class BrowsePaginator(Paginator[Post]):
     """Pages of ``browse_posts`` that count no further than ``BROWSE_COUNT_LIMIT``.
 
     It first reads the ids of up to limit + 1 matching posts in no particular order, which
@@ -92,7 +92,7 @@ class BrowsePaginator(Paginator):
     def more_than_counted(self) -> bool:
         return len(self._matching_ids) > self.limit
 
-    def page(self, number: int | str) -> Page:
+    def page(self, number: int | str) -> Page[Post]:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page

@@ -284,7 +284,8 @@ def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     if connection.vendor != "postgresql" or not settings.OPENHOURS_LEDGER_PREPARED_STATEMENTS:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            rows: list[tuple[Any, ...]] = cursor.fetchall()
+            return rows
     import psycopg
 
     connection.ensure_connection()
@@ -297,7 +298,8 @@ def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         # django-stubs annotates the raw cursor these take as Django's own wrapper.
         with wrap(server_side) as cursor:  # type: ignore[arg-type]
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            prepared_rows: list[tuple[Any, ...]] = cursor.fetchall()
+            return prepared_rows
     finally:
         raw.prepare_threshold = previous
 
