@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .network import EIScore
 from .privacy import Cell
-from .selectors import Bar, Dataset, Matrix, display
+from .values import Bar, Dataset, Matrix, display
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#444444"]
 INK = "#212b32"

@@ -85,7 +85,7 @@ def figures_html(filters: selectors.Filters, *, suppress: bool) -> SafeString:
     """Headline figures and every section, for these filters and this kind of viewer."""
     state = RefreshState.objects.first()
     key = cache_key(filters, suppress=suppress, state=state)
-    html = cache.get(key)
+    html: str | None = cache.get(key)
     if html is None:
         with collector_paused():
             html = render(selectors.dashboard(filters, suppress=suppress), filters)
