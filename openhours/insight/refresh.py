@@ -26,6 +26,11 @@ Incremental refresh, in order:
 6. **Boundary spanners** (betweenness) are recomputed when facts changed and the last
    computation is older than ``OPENHOURS_INSIGHT_SPANNERS_EVERY_MINUTES`` (default 60).
 
+An orchestrator: each step lives with what it builds, the fact tables in ``facts/``
+(members, exchanges, monthly flows, posts) and each metric family's summaries in its own
+module in ``metrics/``, beside the read paths that use them (docs/insight.md, "Where the
+code lives").
+
 ``rebuild=True`` empties every table and does all of it from scratch. Running the refresh
 twice in a row changes nothing the second time; a test checks that an incremental refresh
 leaves exactly what a rebuild would.

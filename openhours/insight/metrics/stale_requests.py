@@ -201,7 +201,7 @@ def stale_requests(
     kind_total = Cell(sum(by_kind.values()), all_people)
     ordered_kinds = sorted(kind_cells.items(), key=lambda kv: -kv[1].value)
     suppress_list([c for _, c in ordered_kinds], kind_total, apply=suppress)
-    ordered_kinds.sort(key=lambda kv: kv[1].suppressed)  # hidden last (see hours_by)
+    ordered_kinds.sort(key=lambda kv: kv[1].suppressed)  # hidden last (see flows.hours_by)
     skills = Dataset(
         "stale_by_skill",
         f"Requests open longer than {STALE_REQUEST_DAYS} days, by skill",
