@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .network import EIScore
 from .privacy import Cell
-from .selectors import Bar, Dataset, Matrix, display
+from .values import Bar, Dataset, Matrix, display
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#444444"]
 INK = "#212b32"
@@ -151,6 +151,8 @@ def _shade(value: float, biggest: float) -> tuple[str, str]:
 
 def heatmap(key: str, title: str, matrix: Matrix, *, unit: str = "hours") -> SafeString:
     """Rows give, columns receive; every cell carries its number (or "<5")."""
+    # Long on purpose: one picture drawn top to bottom; its parts (grid, labels, marks,
+    # legend) share the layout computed at the top. Speed: tests/test_charts_speed.py.
     if not matrix.rows:
         return _empty(key, title)
     label_w = 190
@@ -235,6 +237,8 @@ def sankey(key: str, title: str, matrix: Matrix, *, unit: str = "hours") -> Safe
 
     Suppressed flows are left out of the drawing (and their nodes' heights) altogether.
     """
+    # Long on purpose: one picture drawn top to bottom; its parts (grid, labels, marks,
+    # legend) share the layout computed at the top. Speed: tests/test_charts_speed.py.
     flows = [
         ((a, b), c.value) for (a, b), c in matrix.cells.items() if not c.suppressed and c.value > 0
     ]
@@ -314,6 +318,8 @@ def line_chart(
 
     Crossing an organisation is solid with circles; crossing a profession dashed with squares.
     """
+    # Long on purpose: one picture drawn top to bottom; its parts (grid, labels, marks,
+    # legend) share the layout computed at the top. Speed: tests/test_charts_speed.py.
     points = [(m, o, p) for m, _n, o, p in series]
     if not points:
         return _empty(key, title)

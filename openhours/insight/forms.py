@@ -9,7 +9,8 @@ from django import forms
 
 from openhours.organisations.models import OrganisationKind
 
-from .selectors import Filters, default_filters, places
+from .filters import Filters, default_filters
+from .names import places
 
 LONGEST_RANGE = timedelta(days=366 * 5)
 

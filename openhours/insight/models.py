@@ -3,7 +3,7 @@
 ``insight`` reads exchanges, posts, members, organisations and the ledger, and writes only
 these tables. The dashboard never scans raw tables per request: it reads the fact tables and
 the monthly aggregates built from them by ``manage.py refresh_insight`` (see
-``services/refresh.py`` and docs/insight.md). Fact tables hold plain integer keys rather
+``refresh.py`` and docs/insight.md). Fact tables hold plain integer keys rather
 than foreign keys, so a refresh can bulk-write them without locking or checking other
 apps' rows, and a member's erasure never waits on insight. ``0`` means "not known" in an
 integer dimension and ``""`` in a text one.
@@ -281,7 +281,7 @@ class MemberCount(models.Model):
     near_lower_at = models.IntegerField(help_text="Balance at or below which, in minutes.")
     near_upper = models.IntegerField()
     near_upper_at = models.IntegerField(help_text="Balance at or above which, in minutes.")
-    # Members per balance band (selectors.BUCKETS), lowest first.
+    # Members per balance band (metrics.balances.BUCKETS), lowest first.
     b0 = models.IntegerField()
     b1 = models.IntegerField()
     b2 = models.IntegerField()
@@ -454,7 +454,7 @@ class RequestWindow(models.Model):
 
     A page whose range starts on one of those days and ends after ``latest`` (the newest
     request counted) reads its row instead of scanning the requests; ``median_minutes`` is
-    the one ``selectors._request_figures`` picks (of the sorted times, the middle one, or
+    the one ``metrics.headlines.request_figures`` picks (of the sorted times, the middle one, or
     the lower middle one when their number is even).
     """
 

@@ -85,7 +85,7 @@ def figures_html(filters: selectors.Filters, *, suppress: bool) -> SafeString:
     """Headline figures and every section, for these filters and this kind of viewer."""
     state = RefreshState.objects.first()
     key = cache_key(filters, suppress=suppress, state=state)
-    html = cache.get(key)
+    html: str | None = cache.get(key)
     if html is None:
         with collector_paused():
             html = render(selectors.dashboard(filters, suppress=suppress), filters)
@@ -216,157 +216,182 @@ def warm() -> None:
 
 
 def sections(data: selectors.Dashboard) -> list[Section]:
-    d, m, b = data.datasets, data.matrices, data.bars
-    sections = [
-        Section(
-            "activity",
-            "Who gives, and how much",
-            "Hours given in the period, by the giver's profession and kind of organisation, "
-            "and what those hours would have cost at national unit costs.",
-            [
-                Figure(
+    """The page's sections in order, each with its figures (charts drawn here)."""
+    return [
+        _activity(data),
+        _flows(data),
+        _silos(data),
+        _spanners(data),
+        _demand(data),
+        _balances(data),
+    ]
+
+
+def _activity(data: selectors.Dashboard) -> Section:
+    d, b = data.datasets, data.bars
+    return Section(
+        "activity",
+        "Who gives, and how much",
+        "Hours given in the period, by the giver's profession and kind of organisation, "
+        "and what those hours would have cost at national unit costs.",
+        [
+            Figure(
+                "by_profession",
+                d["by_profession"].title,
+                charts.bar_chart(
                     "by_profession",
                     d["by_profession"].title,
-                    charts.bar_chart(
-                        "by_profession",
-                        d["by_profession"].title,
-                        b["by_profession"][:TOP_BARS],
-                        unit="h",
-                    ),
-                    [d["by_profession"]],
+                    b["by_profession"][:TOP_BARS],
+                    unit="h",
                 ),
-                Figure(
-                    "by_kind",
-                    d["by_kind"].title,
-                    charts.bar_chart("by_kind", d["by_kind"].title, b["by_kind"], unit="h"),
-                    [d["by_kind"]],
+                [d["by_profession"]],
+            ),
+            Figure(
+                "by_kind",
+                d["by_kind"].title,
+                charts.bar_chart("by_kind", d["by_kind"].title, b["by_kind"], unit="h"),
+                [d["by_kind"]],
+            ),
+            Figure("value", d["value"].title, None, [d["value"]]),
+        ],
+    )
+
+
+def _flows(data: selectors.Dashboard) -> Section:
+    d, m = data.datasets, data.matrices
+    return Section(
+        "flows",
+        "Knowledge flows",
+        "Where hours go: rows give, columns receive. Darker cells carry more hours; every "
+        "cell shows its number.",
+        [
+            Figure(
+                "flow_kind_sankey",
+                "Hours from each kind of organisation to each other kind",
+                charts.sankey("flow_kind_sankey", "Hours between kinds of organisation", m["kind"]),
+                [d["flow_kind"]],
+                "Givers' kinds on the left, receivers' on the right; "
+                "each band is as wide as its hours.",
+            ),
+            Figure(
+                "flow_kind",
+                d["flow_kind"].title,
+                charts.heatmap("flow_kind", d["flow_kind"].title, m["kind"]),
+                [d["flow_kind"]],
+            ),
+            Figure(
+                "flow_org",
+                d["flow_org"].title,
+                charts.heatmap("flow_org", d["flow_org"].title, m["org"]),
+                [d["flow_org"], d["flow_org_all"]],
+            ),
+            Figure(
+                "flow_profession",
+                d["flow_profession"].title,
+                charts.heatmap("flow_profession", d["flow_profession"].title, m["profession"]),
+                [d["flow_profession"], d["flow_profession_all"]],
+            ),
+            Figure(
+                "flow_place",
+                d["flow_place"].title,
+                charts.heatmap("flow_place", d["flow_place"].title, m["place"]),
+                [d["flow_place"]],
+            ),
+            Figure(
+                "crossing",
+                d["crossing"].title,
+                charts.line_chart("crossing", d["crossing"].title, data.series),
+                [d["crossing"]],
+            ),
+        ],
+    )
+
+
+def _silos(data: selectors.Dashboard) -> Section:
+    d = data.datasets
+    return Section(
+        "silos",
+        "Silo index",
+        "Krackhardt's E-I index: (exchanges across the boundary \u2212 exchanges inside) ÷ all "
+        "exchanges. \u22121 means every exchange stays inside the group, +1 that every one "
+        "crosses. The chart shows the twelve groups with most exchanges.",
+        [
+            Figure(
+                "silo_organisation",
+                d["silo_organisation"].title,
+                charts.ei_chart(
+                    "silo_organisation", d["silo_organisation"].title, data.ei["organisation"]
                 ),
-                Figure("value", d["value"].title, None, [d["value"]]),
-            ],
-        ),
-        Section(
-            "flows",
-            "Knowledge flows",
-            "Where hours go: rows give, columns receive. Darker cells carry more hours; every "
-            "cell shows its number.",
-            [
-                Figure(
-                    "flow_kind_sankey",
-                    "Hours from each kind of organisation to each other kind",
-                    charts.sankey(
-                        "flow_kind_sankey", "Hours between kinds of organisation", m["kind"]
-                    ),
-                    [d["flow_kind"]],
-                    "Givers' kinds on the left, receivers' on the right; "
-                    "each band is as wide as its hours.",
+                [d["silo_organisation"]],
+            ),
+            Figure(
+                "silo_profession",
+                d["silo_profession"].title,
+                charts.ei_chart(
+                    "silo_profession", d["silo_profession"].title, data.ei["profession"]
                 ),
-                Figure(
-                    "flow_kind",
-                    d["flow_kind"].title,
-                    charts.heatmap("flow_kind", d["flow_kind"].title, m["kind"]),
-                    [d["flow_kind"]],
-                ),
-                Figure(
-                    "flow_org",
-                    d["flow_org"].title,
-                    charts.heatmap("flow_org", d["flow_org"].title, m["org"]),
-                    [d["flow_org"], d["flow_org_all"]],
-                ),
-                Figure(
-                    "flow_profession",
-                    d["flow_profession"].title,
-                    charts.heatmap("flow_profession", d["flow_profession"].title, m["profession"]),
-                    [d["flow_profession"], d["flow_profession_all"]],
-                ),
-                Figure(
-                    "flow_place",
-                    d["flow_place"].title,
-                    charts.heatmap("flow_place", d["flow_place"].title, m["place"]),
-                    [d["flow_place"]],
-                ),
-                Figure(
-                    "crossing",
-                    d["crossing"].title,
-                    charts.line_chart("crossing", d["crossing"].title, data.series),
-                    [d["crossing"]],
-                ),
-            ],
-        ),
-        Section(
-            "silos",
-            "Silo index",
-            "Krackhardt's E-I index: (exchanges across the boundary \u2212 exchanges inside) ÷ all "
-            "exchanges. \u22121 means every exchange stays inside the group, +1 that every one "
-            "crosses. The chart shows the twelve groups with most exchanges.",
-            [
-                Figure(
-                    "silo_organisation",
-                    d["silo_organisation"].title,
-                    charts.ei_chart(
-                        "silo_organisation", d["silo_organisation"].title, data.ei["organisation"]
-                    ),
-                    [d["silo_organisation"]],
-                ),
-                Figure(
-                    "silo_profession",
-                    d["silo_profession"].title,
-                    charts.ei_chart(
-                        "silo_profession", d["silo_profession"].title, data.ei["profession"]
-                    ),
-                    [d["silo_profession"]],
-                ),
-            ],
-        ),
-        Section(
-            "spanners",
-            "Boundary spanners",
-            "Betweenness: how often an organisation or a member lies on the shortest path "
-            "between two others in the exchange network, from 0 to 1.",
-            [Figure("spanner_orgs", d["spanner_orgs"].title, None, [d["spanner_orgs"]])],
-            members_slot=True,
-        ),
-        Section(
-            "demand",
-            "Unmet demand and skills gaps",
-            "Skills named on requests against skills named on offers in the period, and "
-            "requests still open and unanswered after two weeks. Export these for "
-            "workforce planning.",
-            [
-                Figure(
+                [d["silo_profession"]],
+            ),
+        ],
+    )
+
+
+def _spanners(data: selectors.Dashboard) -> Section:
+    d = data.datasets
+    return Section(
+        "spanners",
+        "Boundary spanners",
+        "Betweenness: how often an organisation or a member lies on the shortest path "
+        "between two others in the exchange network, from 0 to 1.",
+        [Figure("spanner_orgs", d["spanner_orgs"].title, None, [d["spanner_orgs"]])],
+        members_slot=True,
+    )
+
+
+def _demand(data: selectors.Dashboard) -> Section:
+    d, b = data.datasets, data.bars
+    return Section(
+        "demand",
+        "Unmet demand and skills gaps",
+        "Skills named on requests against skills named on offers in the period, and "
+        "requests still open and unanswered after two weeks. Export these for "
+        "workforce planning.",
+        [
+            Figure(
+                "skills",
+                d["skills"].title,
+                charts.bar_chart(
                     "skills",
                     d["skills"].title,
-                    charts.bar_chart(
-                        "skills",
-                        d["skills"].title,
-                        b["skills"],
-                        unit="",
-                        legend=("Requests", "Offers"),
-                    ),
-                    [d["skills"]],
+                    b["skills"],
+                    unit="",
+                    legend=("Requests", "Offers"),
                 ),
-                Figure(
-                    "stale",
-                    d["stale_by_kind"].title,
-                    None,
-                    [d["stale_by_kind"], d["stale_by_skill"]],
-                ),
-            ],
-        ),
-        Section(
-            "balances",
-            "Balance health",
-            "How members' balances are spread, and who might need a nudge to give or to ask.",
-            [
-                Figure(
-                    "balances",
-                    d["balances"].title,
-                    charts.bar_chart(
-                        "balances", d["balances"].title, b["balances"], unit="members"
-                    ),
-                    [d["balances"]],
-                ),
-                Figure("balance_groups", d["balance_groups"].title, None, [d["balance_groups"]]),
-            ],
-        ),
-    ]
-    return sections
+                [d["skills"]],
+            ),
+            Figure(
+                "stale",
+                d["stale_by_kind"].title,
+                None,
+                [d["stale_by_kind"], d["stale_by_skill"]],
+            ),
+        ],
+    )
+
+
+def _balances(data: selectors.Dashboard) -> Section:
+    d, b = data.datasets, data.bars
+    return Section(
+        "balances",
+        "Balance health",
+        "How members' balances are spread, and who might need a nudge to give or to ask.",
+        [
+            Figure(
+                "balances",
+                d["balances"].title,
+                charts.bar_chart("balances", d["balances"].title, b["balances"], unit="members"),
+                [d["balances"]],
+            ),
+            Figure("balance_groups", d["balance_groups"].title, None, [d["balance_groups"]]),
+        ],
+    )

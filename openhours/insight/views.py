@@ -25,7 +25,7 @@ from . import rendering, selectors, services
 from .forms import FilterForm
 from .models import RefreshState
 from .permissions import insight_reader_required, sees_small_numbers
-from .privacy import MIN_PEOPLE
+from .privacy import MIN_PEOPLE, SUPPRESSED_TEXT, Cell
 
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -95,9 +95,9 @@ def export_csv(request: HttpRequest, key: str) -> HttpResponse:
 
 
 def _csv_cell(value: Any) -> str:
-    if isinstance(value, selectors.Cell):
+    if isinstance(value, Cell):
         if value.suppressed:
-            return selectors.SUPPRESSED_TEXT
+            return SUPPRESSED_TEXT
         number = value.value
         return str(int(number)) if float(number).is_integer() else f"{number:.2f}"
     if value is None:

@@ -6,7 +6,7 @@ import re
 
 from openhours.insight import charts
 from openhours.insight.privacy import Cell
-from openhours.insight.selectors import Matrix
+from openhours.insight.values import Matrix
 
 
 def _matrix(hours: dict[tuple[str, str], float]) -> Matrix:

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 
 from openhours.insight import charts, rendering
 from openhours.insight.privacy import Cell
-from openhours.insight.selectors import Bar, Dataset
+from openhours.insight.values import Bar, Dataset
 
 AWKWARD = ["A & B <Trust>", 'say "hi"', "it's", "plain", "", "x\x1fy", "r\x1es", "&amp;"]
 

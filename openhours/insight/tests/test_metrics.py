@@ -23,6 +23,7 @@ from openhours.factories import PlaceFactory, make_post
 from openhours.insight import selectors
 from openhours.insight.models import UnitCost
 from openhours.insight.refresh import refresh
+from openhours.insight.values import Matrix
 from openhours.members.models import Skill
 from openhours.posts.services import close_post
 
@@ -192,7 +193,7 @@ def test_hours_given_by_profession_and_by_kind_of_organisation(network: dict[str
     ]
 
 
-def _cells(matrix: selectors.Matrix) -> dict[tuple[Any, Any], float]:
+def _cells(matrix: Matrix) -> dict[tuple[Any, Any], float]:
     """The non-empty cells (a pair with no exchange may be left out or kept as 0)."""
     return {key: cell.value for key, cell in matrix.cells.items() if cell.value}
 

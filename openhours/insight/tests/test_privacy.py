@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from openhours.insight import selectors
+from openhours.insight import grouping
 from openhours.insight.privacy import (
     Cell,
     Part,
@@ -119,7 +119,7 @@ def reference_protect_sums(relations: list[list[Cell]]) -> None:
 
 def random_tables(rng: random.Random) -> tuple[list[Cell], list[list[Cell]]]:
     """Matrices sharing their grand total, with equal values, zeros, small cells, a cell
-    twice in one relation and relations across tables, like ``selectors._hours_tables``."""
+    twice in one relation and relations across tables, like ``flows.hours_tables``."""
     cells: list[Cell] = []
 
     def cell(value: float, people: int) -> Cell:
@@ -170,7 +170,7 @@ def test_protect_sums_hides_exactly_the_cells_the_reference_does() -> None:
 
 def test_a_matrix_kept_as_arrays_hides_exactly_the_cells_of_one_made_of_cells() -> None:
     """A system leader's table of every pair of organisations is suppressed as arrays
-    (``selectors._add_array_relations``); the same table of ``Cell``s, protected by the
+    (``grouping.add_array_relations``); the same table of ``Cell``s, protected by the
     reference, must hide the same cells."""
     rng = random.Random(7)
     for _ in range(300):
@@ -183,20 +183,20 @@ def test_a_matrix_kept_as_arrays_hides_exactly_the_cells_of_one_made_of_cells() 
             [rng.randint(1, 7) for _ in range(count)],
             [rng.randint(1, 7) for _ in range(count)],
         ]
-        pairs = selectors._PairArrays.of_columns(*columns)
+        pairs = grouping.PairArrays.of_columns(*columns)
         labels = columns[0], columns[1]
-        reference = selectors._full_matrix(*labels, pairs, True)
+        reference = grouping.full_matrix(*labels, pairs, True)
         cells = [*reference.cells.values(), *reference.row_totals.values()]
         primary([*cells, *reference.column_totals.values(), reference.total], apply=True)
-        reference_protect_sums(selectors._matrix_relations(reference))
+        reference_protect_sums(grouping.matrix_relations(reference))
 
-        kept = selectors._full_matrix(*labels, pairs, True, as_arrays=True)
+        kept = grouping.full_matrix(*labels, pairs, True, as_arrays=True)
         assert kept.arrays is not None and not kept.cells
         totals = [*kept.row_totals.values(), *kept.column_totals.values(), kept.total]
         primary(totals, apply=True)
         kept.arrays.hidden[:] = (kept.arrays.hours != 0) & (kept.arrays.people < 5)
         sums = Sums()
-        selectors._add_array_relations(sums, kept, kept.arrays)
+        grouping.add_array_relations(sums, kept, kept.arrays)
         sums.protect()
         assert kept.arrays.cells() == reference.cells
         assert kept.row_totals == reference.row_totals
@@ -204,14 +204,14 @@ def test_a_matrix_kept_as_arrays_hides_exactly_the_cells_of_one_made_of_cells() 
         assert kept.total == reference.total
 
 
-@pytest.mark.parametrize("dense_keys", [selectors.DENSE_KEYS, 0], ids=["counting", "sorting"])
+@pytest.mark.parametrize("dense_keys", [grouping.DENSE_KEYS, 0], ids=["counting", "sorting"])
 def test_people_per_key_with_numpy_are_those_of_people_by(
     dense_keys: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``selectors._group_arrays`` (the heat maps' cells and totals) gives every key the
+    """``grouping.group_arrays`` (the heat maps' cells and totals) gives every key the
     lower bound ``people_by`` gives, whether keys repeat or not, grouped by counting or by
     sorting."""
-    monkeypatch.setattr(selectors, "DENSE_KEYS", dense_keys)
+    monkeypatch.setattr(grouping, "DENSE_KEYS", dense_keys)
     rng = random.Random(11)
     for _ in range(300):
         n = rng.randint(1, 40)
@@ -219,12 +219,12 @@ def test_people_per_key_with_numpy_are_those_of_people_by(
         receiver = [rng.randint(1, 6) for _ in range(n)]
         givers = [rng.randint(1, 9) for _ in range(n)]
         receivers = [rng.randint(1, 9) for _ in range(n)]
-        arrays = selectors._PairArrays.of_columns(
+        arrays = grouping.PairArrays.of_columns(
             giver, receiver, [rng.randint(1, 300) for _ in range(n)], givers, receivers
         )
         unique_keys = rng.random() < 0.3
         keys = rng.sample(range(1000), n) if unique_keys else [rng.randint(0, 4) for _ in range(n)]
-        found, hours, people = selectors._group_arrays(np.array(keys), arrays, suppress=True)
+        found, hours, people = grouping.group_arrays(np.array(keys), arrays, suppress=True)
         expected = people_by(
             (key, Part(g, r, gs, rs))
             for key, g, r, gs, rs in zip(keys, giver, receiver, givers, receivers, strict=True)

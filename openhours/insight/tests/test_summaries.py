@@ -18,7 +18,10 @@ from django.utils import timezone
 from openhours.exchanges import services as exchanges
 from openhours.factories import PlaceFactory, make_post
 from openhours.insight import selectors
+from openhours.insight.metrics.headlines import kept_requests, request_figures
+from openhours.insight.metrics.stale_requests import stale_requests
 from openhours.insight.models import RefreshState, RequestWindow, SiloWindow, SkillWindow
+from openhours.insight.names import Names
 from openhours.insight.refresh import refresh
 from openhours.insight.windows import add_months
 from openhours.members.models import Profession
@@ -143,9 +146,7 @@ def test_a_coordinator_s_page_shows_the_same_block_of_organisations_as_the_full_
 
 
 def _stale(filters: selectors.Filters, *, suppress: bool, now: datetime, state: Any) -> Any:
-    skills, kinds = selectors._stale_requests(
-        filters, selectors._Names(), suppress=suppress, now=now, state=state
-    )
+    skills, kinds = stale_requests(filters, Names(), suppress=suppress, now=now, state=state)
     # People are exact below 5 and at least 5 otherwise: compare what they decide.
     return [
         [(c.value, c.suppressed, min(c.people, 5)) if hasattr(c, "people") else c for c in row]
@@ -235,10 +236,10 @@ def _compare_request_figures(north: int) -> None:
             (north, "gp_practice"),
         ):
             filters = selectors.Filters(start, end, place=place, org_kind=kind)
-            assert (selectors._kept_requests(filters) is not None) is kept, filters
+            assert (kept_requests(filters) is not None) is kept, filters
             for suppress in (False, True):
-                summarised = selectors._request_figures(filters, suppress=suppress, summarised=True)
-                counted = selectors._request_figures(filters, suppress=suppress, summarised=False)
+                summarised = request_figures(filters, suppress=suppress, summarised=True)
+                counted = request_figures(filters, suppress=suppress, summarised=False)
                 assert summarised == counted, (filters, suppress)
                 if kept and not suppress:
                     kept_medians.add(summarised[1].value)
@@ -272,8 +273,6 @@ def test_fulfilled_share_and_median_first_response_of_a_hand_made_set() -> None:
         refresh()
         filters = selectors.default_filters()
         for summarised in (True, False):
-            fulfilled, median = selectors._request_figures(
-                filters, suppress=False, summarised=summarised
-            )
+            fulfilled, median = request_figures(filters, suppress=False, summarised=summarised)
             assert (fulfilled.value, fulfilled.hint) == ("20%", "of 5 requests")
             assert median.value == "30 min"
