@@ -92,7 +92,8 @@ def _dependencies(matrix: sparse.csr_matrix, sources: np.ndarray) -> np.ndarray:
         above = levels[depth - 1]
         delta[above] += (sigma * back)[above]
     delta[sources, columns] = 0.0
-    return delta.sum(axis=1)
+    total: np.ndarray = delta.sum(axis=1)
+    return total
 
 
 @dataclass(frozen=True)
