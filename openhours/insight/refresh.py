@@ -176,7 +176,7 @@ def refresh(
         step("posts and skills", began)
 
         began = time.perf_counter()
-        every = timedelta(minutes=getattr(settings, "OPENHOURS_INSIGHT_SPANNERS_EVERY_MINUTES", 60))
+        every = timedelta(minutes=settings.OPENHOURS_INSIGHT_SPANNERS_EVERY_MINUTES)
         due = state.spanners_at is None or now - state.spanners_at >= every
         if full or (due and (result.exchanges_changed or result.members_changed)):
             state.spanners_exact = _refresh_spanners(now)

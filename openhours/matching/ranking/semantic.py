@@ -29,7 +29,7 @@ _lock = threading.Lock()
 
 def model_label() -> str:
     """What the configured model is called, or "" when semantic matching is off."""
-    return str(getattr(settings, "OPENHOURS_MATCHING_SEMANTIC_MODEL", "") or "")
+    return str(settings.OPENHOURS_MATCHING_SEMANTIC_MODEL or "")
 
 
 def enabled() -> bool:
