@@ -224,6 +224,11 @@ OPENHOURS_MATCHING_ALERTS_PER_WEEK = env_int("OPENHOURS_MATCHING_ALERTS_PER_WEEK
 # goes to the coordinators' queue.
 OPENHOURS_MATCHING_ESCALATE_AFTER_DAYS = env_int("OPENHOURS_MATCHING_ESCALATE_AFTER_DAYS", 3)
 
+# Insight (docs/insight.md): an incremental refresh recomputes the boundary spanners
+# (betweenness, the slowest step) only when something changed and the last computation is
+# at least this many minutes old; a rebuild always recomputes them.
+OPENHOURS_INSIGHT_SPANNERS_EVERY_MINUTES = env_int("OPENHOURS_INSIGHT_SPANNERS_EVERY_MINUTES", 60)
+
 # Email: printed to the console in development, SMTP otherwise.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OpenHours <no-reply@openhours.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -100,7 +100,7 @@ class SessionDetails:
 
 def auto_confirm_days() -> int:
     # Shared with one-to-one exchanges: one waiting period for every kind of confirmation.
-    return int(getattr(settings, "OPENHOURS_EXCHANGE_AUTO_CONFIRM_DAYS", 14))
+    return int(settings.OPENHOURS_EXCHANGE_AUTO_CONFIRM_DAYS)
 
 
 # --- creating and signing up -------------------------------------------------------------

@@ -165,7 +165,7 @@ def _run_steps(
     refresh_stale_requests(state, now)
     step("posts and skills")
 
-    every = timedelta(minutes=getattr(settings, "OPENHOURS_INSIGHT_SPANNERS_EVERY_MINUTES", 60))
+    every = timedelta(minutes=settings.OPENHOURS_INSIGHT_SPANNERS_EVERY_MINUTES)
     due = state.spanners_at is None or now - state.spanners_at >= every
     if full or (due and (result.exchanges_changed or result.members_changed)):
         state.spanners_exact = spanners.refresh_member_spanners(now)

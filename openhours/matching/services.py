@@ -40,7 +40,7 @@ from openhours.notifications.services import notify
 from openhours.posts.models import Kind, Post, Status
 
 from .models import RequestRouting, RoutingStage, Suggestion, SuggestionKind
-from .selectors import HelperMatch, helpers_for_request
+from .selectors import HelperMatch, can_invite, helpers_for_request
 
 # An exchange in any of these states no longer answers a request: the helper said no,
 # or one of them called it off before any time was given.
@@ -88,11 +88,6 @@ def _already_suggested(post_id: int) -> set[int]:
 
 
 # Invitations ------------------------------------------------------------------------
-
-
-def can_invite(*, post: Post, inviter: User) -> bool:
-    """The requester and coordinators may invite people to a request."""
-    return post.author_id == inviter.pk or inviter.is_coordinator
 
 
 def invite_to_request(*, post: Post, member: User, inviter: User) -> Suggestion:

@@ -58,7 +58,7 @@ def reference_url(reference: str) -> str | None:
     taking one integer), so the ledger links to other apps without importing them.
     """
     prefix, _, number = reference.partition(":")
-    url_name = getattr(settings, "OPENHOURS_LEDGER_REFERENCE_URLS", {}).get(prefix)
+    url_name = settings.OPENHOURS_LEDGER_REFERENCE_URLS.get(prefix)
     if not url_name or not number.isdigit():
         return None
     try:

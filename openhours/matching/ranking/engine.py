@@ -4,7 +4,7 @@ Relevance comes first: a BM25F score over each member's words (and, when semanti
 matching is on, the cosine similarity of sentence embeddings, combined as z-scores). The
 best few hundred by relevance are then read from the database, checked (approved, active,
 not the requester, not blocked either way, open requests only) and re-ranked by the
-system-aware signals in `signals.py`. docs/matching.md gives the weights and why.
+system-aware adjustments in `reranking.py`. docs/matching.md gives the weights and why.
 
 Each process holds one index. It is built from the stored documents on first use, and
 every `OPENHOURS_MATCHING_REFRESH_SECONDS` a ranking first asks the database what changed
@@ -30,8 +30,8 @@ from openhours.matching.models import MemberDocument, RequestDocument
 from openhours.matching.ranking import semantic
 from openhours.matching.ranking.documents import request_fields, request_items, sync_documents
 from openhours.matching.ranking.lexical import FieldSpec, LexicalIndex, top_k
+from openhours.matching.ranking.reranking import rerank_helpers, rerank_requests
 from openhours.matching.ranking.results import HelperMatch, RequestMatch
-from openhours.matching.ranking.signals import rerank_helpers, rerank_requests
 
 if TYPE_CHECKING:
     from openhours.accounts.models import User
@@ -281,7 +281,8 @@ def reset_index() -> None:
 def query_vector_for_text(text: str) -> np.ndarray | None:
     if not semantic.enabled() or not text.strip():
         return None
-    return semantic.embed([text])[0]
+    vector: np.ndarray = semantic.embed([text])[0]
+    return vector
 
 
 def rank_helpers(

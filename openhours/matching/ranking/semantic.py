@@ -29,7 +29,7 @@ _lock = threading.Lock()
 
 def model_label() -> str:
     """What the configured model is called, or "" when semantic matching is off."""
-    return str(getattr(settings, "OPENHOURS_MATCHING_SEMANTIC_MODEL", "") or "")
+    return str(settings.OPENHOURS_MATCHING_SEMANTIC_MODEL or "")
 
 
 def enabled() -> bool:
@@ -129,7 +129,7 @@ def mean_vector(item_vectors: np.ndarray) -> np.ndarray:
     """The unit-length mean of a document's item embeddings (zeros for no items)."""
     if not len(item_vectors):
         return np.zeros(item_vectors.shape[1] if item_vectors.ndim == 2 else 0, np.float32)
-    mean = item_vectors.mean(axis=0)
+    mean: np.ndarray = item_vectors.mean(axis=0)
     norm = float(np.linalg.norm(mean))
     return (mean / norm if norm else mean).astype(np.float32)
 

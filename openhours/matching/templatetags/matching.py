@@ -2,9 +2,10 @@
 
 The request page (``posts/detail.html``) shows ``{% people_who_could_help post %}`` and
 the home page (``core/home.html``) ``{% requests_you_could_help_with %}``. As with thanks
-on profiles (docs/architecture.md), ``posts`` and ``core`` never import matching; the
-permission check is made here, not in their templates: only the requester and
-coordinators get the helpers of an open request, everyone else gets nothing.
+on profiles (docs/architecture.md), ``posts`` and ``core`` never import matching. The
+permission check is made here, not in their templates, by the same selectors the views
+use (``may_see_helpers``, ``helpers_to_show``): only the requester and coordinators get
+the helpers of an open request, everyone else gets nothing. Nothing here imports a view.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from django import template
 
 from openhours.posts.models import Post
 
-from ..views import HELPERS_ON_REQUEST, REQUESTS_ON_HOME, helper_rows, may_see_helpers, request_rows
+from ..selectors import helpers_to_show, may_see_helpers, requests_to_show
+
+HELPERS_ON_REQUEST = 5
+REQUESTS_ON_HOME = 5
 
 register = template.Library()
 
@@ -29,7 +33,7 @@ def people_who_could_help(context: template.Context, post: Post) -> dict[str, An
     return {
         "show": True,
         "post": post,
-        "rows": helper_rows(post, viewer=viewer, limit=HELPERS_ON_REQUEST),
+        "rows": helpers_to_show(post, viewer=viewer, limit=HELPERS_ON_REQUEST),
         "is_requester": post.author_id == viewer.pk,
         "csrf_token": context.get("csrf_token"),
         "here": request.get_full_path() if request else "",
@@ -42,4 +46,4 @@ def requests_you_could_help_with(context: template.Context) -> dict[str, Any]:
     viewer = getattr(request, "user", None)
     if viewer is None or not getattr(viewer, "is_authenticated", False):
         return {"show": False}
-    return {"show": True, "matches": request_rows(viewer, limit=REQUESTS_ON_HOME)}
+    return {"show": True, "matches": requests_to_show(viewer, limit=REQUESTS_ON_HOME)}

@@ -6,8 +6,10 @@ last ones use the real engine end to end.
 
 from __future__ import annotations
 
+import ast
 import html
 from collections.abc import Collection
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -16,7 +18,7 @@ from django.utils import timezone
 
 from openhours.accounts.models import User
 from openhours.factories import UserFactory, make_post
-from openhours.matching import views
+from openhours.matching import selectors
 from openhours.matching.models import RequestRouting, RoutingStage, Suggestion, SuggestionKind
 from openhours.matching.selectors import HelperMatch, RequestMatch
 from openhours.matching.services import invite_to_request
@@ -29,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 
 class Ranked:
-    """Stands in for both selectors in the views: fixed helpers and fixed requests."""
+    """Stands in for both ranking selectors behind the pages: fixed helpers and requests."""
 
     def __init__(self) -> None:
         self.helpers: list[User] = []
@@ -53,8 +55,8 @@ class Ranked:
 @pytest.fixture
 def ranked(monkeypatch: pytest.MonkeyPatch) -> Ranked:
     fake = Ranked()
-    monkeypatch.setattr(views, "helpers_for_request", fake.helpers_for_request)
-    monkeypatch.setattr(views, "requests_for_member", fake.requests_for_member)
+    monkeypatch.setattr(selectors, "helpers_for_request", fake.helpers_for_request)
+    monkeypatch.setattr(selectors, "requests_for_member", fake.requests_for_member)
     return fake
 
 
@@ -422,3 +424,18 @@ def test_with_the_real_engine_the_helper_sees_the_request_on_their_home_page(
     text = page_text(client, reverse("home"))
     section = text.split("Requests you could help with", 1)[1].split("New requests", 1)[0]
     assert "A Power BI dashboard for our falls data" in section
+
+
+# Layers -----------------------------------------------------------------------------
+
+
+def test_the_template_tags_decide_who_sees_matches_through_selectors_not_views() -> None:
+    source = Path(selectors.__file__).parent / "templatetags" / "matching.py"
+    imported = []
+    for node in ast.walk(ast.parse(source.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            imported.append("." * node.level + (node.module or ""))
+        elif isinstance(node, ast.Import):
+            imported.extend(alias.name for alias in node.names)
+    assert "..selectors" in imported, "found no import of the selectors: the path is wrong"
+    assert not [m for m in imported if m.endswith("views") or ".views" in m]

@@ -20,9 +20,10 @@ Pay band is never read (principle 1). docs/matching.md explains each number.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Max, Q
@@ -115,19 +116,39 @@ def _matched_words(query_text: str, text: str, limit: int = 3) -> list[str]:
     return list(seen.values())[:limit]
 
 
-def rerank_helpers(
-    post: Post, candidates: Sequence[tuple[int, float]], *, query_text: str, limit: int
-) -> list[HelperMatch]:
-    """Score every candidate on plain columns and counts (a handful of queries for all of
-    them), then load and explain only the `limit` best."""
-    if not candidates or limit <= 0:
-        return []
+# Members for a request ----------------------------------------------------------------
+#
+# Three steps, so that each reads on its own: load the facts of every candidate in a
+# handful of queries, score them all on those plain columns, then load in full and explain
+# only the `limit` best (working out which words match means reading them again, which was
+# most of the time when every candidate was explained).
+
+
+@dataclass(frozen=True)
+class _HelperFacts:
+    """What scoring a request's candidate helpers needs, read for all of them at once.
+
+    `rows` holds the candidates who may be asked at all (active, approved, not the
+    requester, not blocked either way); everyone else is already gone.
+    """
+
+    now: datetime
+    relevance: dict[int, float]
+    rows: Mapping[int, Mapping[str, Any]]
+    # giver id -> (exchanges they are giving now, when they last gave time)
+    giving: dict[int, tuple[int, datetime | None]]
+    recent_alerts: Counter[int]
+    organisations: dict[int, dict[int, str]]
+    requester_profession: str
+
+
+def _load_helper_facts(post: Post, candidates: Sequence[tuple[int, float]]) -> _HelperFacts | None:
+    """The candidates' plain columns and counts, or None when nobody may be asked."""
     blocked = blocked_either_way(post.author_id)
     relevance = {
         key: rel for key, rel in candidates if key not in blocked and key != post.author_id
     }
-    mode_attribute = MODE_FIELDS[PostMode(post.mode)][0] if post.mode in MODE_FIELDS else None
-    facts = {
+    rows = {
         row["user_id"]: row
         for row in Profile.objects.filter(
             user_id__in=list(relevance), user__is_active=True, user__approval=Approval.APPROVED
@@ -139,9 +160,9 @@ def rerank_helpers(
             *(attribute for attribute, _ in MODE_FIELDS.values()),
         )
     }
-    if not facts:
-        return []
-    ids = list(facts)
+    if not rows:
+        return None
+    ids = list(rows)
     now = timezone.now()
     giving = {
         giver_id: (open_now, last)
@@ -176,46 +197,61 @@ def rerank_helpers(
         .first()
         or ""
     )
+    return _HelperFacts(
+        now=now,
+        relevance=relevance,
+        rows=rows,
+        giving=giving,
+        recent_alerts=recent_alerts,
+        organisations=organisations,
+        requester_profession=requester_profession,
+    )
 
-    results: list[tuple[float, int, _Scored]] = []
-    for user_id, row in facts.items():
-        scored = _Scored(relevance[user_id])
-        _boundary(
-            scored,
-            organisations[post.author_id],
-            organisations[user_id],
-            requester_profession,
-            row["profession__name"] or "",
-            from_them=False,
-        )
-        latest = max(
-            (at for at in (row["user__last_login"], giving.get(user_id, (0, None))[1]) if at),
-            default=None,
-        )
-        if latest and latest >= now - timedelta(days=ACTIVE_DAYS):
-            scored.score += ACTIVE_BONUS
-            scored.reasons.append("active in the last month")
-        elif latest is None or latest < now - timedelta(days=DORMANT_DAYS):
-            scored.score -= DORMANT_PENALTY
-        availability = row["availability"].strip()
-        if availability:
-            scored.score += AVAILABILITY_BONUS
-            scored.reasons.append(f"available: {availability[:60]}")
-        if mode_attribute is not None:
-            if row[mode_attribute]:
-                scored.score += MODE_BONUS
-                scored.reasons.append(f"happy to help by {MODE_FIELDS[PostMode(post.mode)][1]}")
-            else:
-                scored.score -= MODE_PENALTY
-        open_now = giving.get(user_id, (0, None))[0]
-        scored.score -= min(OPEN_EXCHANGE_CAP, OPEN_EXCHANGE_PENALTY * open_now)
-        scored.score -= min(RECENT_ALERT_CAP, RECENT_ALERT_PENALTY * recent_alerts[user_id])
-        results.append((scored.score, user_id, scored))
-    results.sort(key=lambda item: (-item[0], item[1]))
-    best = results[:limit]
+
+def _score_helper(
+    user_id: int, facts: _HelperFacts, *, author_id: int, mode: PostMode | None
+) -> _Scored:
+    """Relevance plus the bounded adjustments (module docstring), with their reasons."""
+    row = facts.rows[user_id]
+    now = facts.now
+    scored = _Scored(facts.relevance[user_id])
+    _boundary(
+        scored,
+        facts.organisations[author_id],
+        facts.organisations[user_id],
+        facts.requester_profession,
+        row["profession__name"] or "",
+        from_them=False,
+    )
+    open_now, last_gave = facts.giving.get(user_id, (0, None))
+    latest = max((at for at in (row["user__last_login"], last_gave) if at), default=None)
+    if latest and latest >= now - timedelta(days=ACTIVE_DAYS):
+        scored.score += ACTIVE_BONUS
+        scored.reasons.append("active in the last month")
+    elif latest is None or latest < now - timedelta(days=DORMANT_DAYS):
+        scored.score -= DORMANT_PENALTY
+    availability = row["availability"].strip()
+    if availability:
+        scored.score += AVAILABILITY_BONUS
+        scored.reasons.append(f"available: {availability[:60]}")
+    if mode is not None:
+        attribute, label = MODE_FIELDS[mode]
+        if row[attribute]:
+            scored.score += MODE_BONUS
+            scored.reasons.append(f"happy to help by {label}")
+        else:
+            scored.score -= MODE_PENALTY
+    scored.score -= min(OPEN_EXCHANGE_CAP, OPEN_EXCHANGE_PENALTY * open_now)
+    scored.score -= min(RECENT_ALERT_CAP, RECENT_ALERT_PENALTY * facts.recent_alerts[user_id])
+    return scored
+
+
+def _explain_helpers(best: Sequence[tuple[int, _Scored]], *, query_text: str) -> list[HelperMatch]:
+    """The finalists loaded in full, each with what they know that the request asks for
+    before the reasons their score already gave."""
     users = {
         user.pk: user
-        for user in User.objects.filter(pk__in=[user_id for _, user_id, _ in best])
+        for user in User.objects.filter(pk__in=[user_id for user_id, _ in best])
         .select_related("profile", "profile__profession")
         .prefetch_related("profile__skills")
     }
@@ -224,7 +260,7 @@ def rerank_helpers(
     )
     query_terms = content_terms(query_text)
     matches = []
-    for score, user_id, scored in best:
+    for user_id, scored in best:
         profile = users[user_id].profile
         known = [s.name for s in profile.skills.all() if content_terms(s.name) & query_terms][:3]
         why: list[str] = []
@@ -240,22 +276,56 @@ def rerank_helpers(
         matches.append(
             HelperMatch(
                 member=users[user_id],
-                score=round(score, 4),
+                score=round(scored.score, 4),
                 reasons=(why or ["has done similar work"]) + scored.reasons,
             )
         )
     return matches
 
 
-def rerank_requests(
-    member: User,
-    candidates: Sequence[tuple[int, float]],
-    *,
-    query_fields: dict[str, str],
-    limit: int,
-) -> list[RequestMatch]:
+def rerank_helpers(
+    post: Post, candidates: Sequence[tuple[int, float]], *, query_text: str, limit: int
+) -> list[HelperMatch]:
+    """The `limit` best of `candidates` (member id, relevance in (0, 1]) for `post`, best
+    first: load their facts, score every one, explain only the best."""
     if not candidates or limit <= 0:
         return []
+    facts = _load_helper_facts(post, candidates)
+    if facts is None:
+        return []
+    mode = PostMode(post.mode) if post.mode in MODE_FIELDS else None
+    scored = [
+        (user_id, _score_helper(user_id, facts, author_id=post.author_id, mode=mode))
+        for user_id in facts.rows
+    ]
+    # Ties go to the lower id, so a ranking is the same on every run.
+    scored.sort(key=lambda item: (-item[1].score, item[0]))
+    return _explain_helpers(scored[:limit], query_text=query_text)
+
+
+# Requests for a member ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _RequestFacts:
+    """What scoring a member's candidate requests needs, read for all of them at once.
+
+    `rows` holds only the requests the member may be shown: open, unexpired requests by
+    another active member, not blocked either way, that this member has not answered.
+    """
+
+    now: datetime
+    relevance: dict[int, float]
+    rows: Mapping[int, Mapping[str, Any]]
+    answered_by_anyone: set[int]
+    profile: Profile | None
+    organisations: dict[int, dict[int, str]]
+
+
+def _load_request_facts(
+    member: User, candidates: Sequence[tuple[int, float]]
+) -> _RequestFacts | None:
+    """The candidates' plain columns, or None when none of them may be shown."""
     now = timezone.now()
     blocked = blocked_either_way(member.pk)
     relevance = dict(candidates)
@@ -290,46 +360,60 @@ def rerank_requests(
         and row["pk"] not in answered
     }
     if not rows:
-        return []
+        return None
     answered_by_anyone = set(
         Exchange.objects.filter(post_id__in=list(rows))
         .exclude(state__in=[State.DECLINED, State.CANCELLED])
         .values_list("post_id", flat=True)
     )
     profile = Profile.objects.filter(user_id=member.pk).select_related("profession").first()
-    my_profession = profile.profession.name if profile and profile.profession else ""
     author_ids = list({row["author_id"] for row in rows.values()})
-    organisations = _organisations([member.pk, *author_ids])
-    query_text = "\n".join(str(value) for value in query_fields.values())
-    skills = [skill.name for skill in profile.skills.all()] if profile is not None else []
+    return _RequestFacts(
+        now=now,
+        relevance=relevance,
+        rows=rows,
+        answered_by_anyone=answered_by_anyone,
+        profile=profile,
+        organisations=_organisations([member.pk, *author_ids]),
+    )
 
-    results: list[tuple[float, int, _Scored]] = []
-    for post_id, row in rows.items():
-        scored = _Scored(relevance[post_id])
-        _boundary(
-            scored,
-            organisations[member.pk],
-            organisations[row["author_id"]],
-            my_profession,
-            row["author__profile__profession__name"] or "",
-            from_them=True,
-        )
-        if post_id not in answered_by_anyone:
-            scored.score += UNANSWERED_BONUS
-            scored.reasons.append("no one has offered to help yet")
-        if row["created_at"] >= now - timedelta(days=7):
-            scored.score += NEW_REQUEST_BONUS
-        if row["mode"] in MODE_FIELDS and profile is not None:
-            attribute, _ = MODE_FIELDS[PostMode(row["mode"])]
-            if not getattr(profile, attribute):
-                scored.score -= MODE_PENALTY
-        results.append((scored.score, post_id, scored))
-    results.sort(key=lambda item: (-item[0], -item[1]))
+
+def _score_request(post_id: int, facts: _RequestFacts, *, member_id: int) -> _Scored:
+    """Relevance plus the bounded adjustments for a request, with their reasons."""
+    row = facts.rows[post_id]
+    profile = facts.profile
+    scored = _Scored(facts.relevance[post_id])
+    _boundary(
+        scored,
+        facts.organisations[member_id],
+        facts.organisations[row["author_id"]],
+        profile.profession.name if profile and profile.profession else "",
+        row["author__profile__profession__name"] or "",
+        from_them=True,
+    )
+    if post_id not in facts.answered_by_anyone:
+        scored.score += UNANSWERED_BONUS
+        scored.reasons.append("no one has offered to help yet")
+    if row["created_at"] >= facts.now - timedelta(days=7):
+        scored.score += NEW_REQUEST_BONUS
+    if row["mode"] in MODE_FIELDS and profile is not None:
+        attribute, _ = MODE_FIELDS[PostMode(row["mode"])]
+        if not getattr(profile, attribute):
+            scored.score -= MODE_PENALTY
+    return scored
+
+
+def _explain_requests(
+    best: Sequence[tuple[int, _Scored]], *, profile: Profile | None, query_text: str
+) -> list[RequestMatch]:
+    """The finalists loaded in full, each led by which of the member's skills (or, failing
+    that, words) the request asks for."""
+    skills = [skill.name for skill in profile.skills.all()] if profile is not None else []
     posts = Post.objects.select_related(
         "author", "author__profile", "author__profile__profession"
-    ).in_bulk([post_id for _, post_id, _ in results[:limit]])
+    ).in_bulk([post_id for post_id, _ in best])
     matches = []
-    for score, post_id, scored in results[:limit]:
+    for post_id, scored in best:
         post = posts[post_id]
         post_terms = content_terms(f"{post.title} {post.description}")
         yours = [s for s in skills if content_terms(s) & post_terms][:3]
@@ -339,6 +423,29 @@ def rerank_requests(
             words = _matched_words(query_text, f"{post.title} {post.description}")
             why = "mentions " + ", ".join(words) if words else "close to what you offer"
         matches.append(
-            RequestMatch(post=post, score=round(score, 4), reasons=[why, *scored.reasons])
+            RequestMatch(post=post, score=round(scored.score, 4), reasons=[why, *scored.reasons])
         )
     return matches
+
+
+def rerank_requests(
+    member: User,
+    candidates: Sequence[tuple[int, float]],
+    *,
+    query_fields: dict[str, str],
+    limit: int,
+) -> list[RequestMatch]:
+    """The `limit` best of `candidates` (post id, relevance in (0, 1]) for `member`, best
+    first: load their facts, score every one, explain only the best."""
+    if not candidates or limit <= 0:
+        return []
+    facts = _load_request_facts(member, candidates)
+    if facts is None:
+        return []
+    scored = [
+        (post_id, _score_request(post_id, facts, member_id=member.pk)) for post_id in facts.rows
+    ]
+    # Ties go to the newer request.
+    scored.sort(key=lambda item: (-item[1].score, -item[0]))
+    query_text = "\n".join(str(value) for value in query_fields.values())
+    return _explain_requests(scored[:limit], profile=facts.profile, query_text=query_text)
