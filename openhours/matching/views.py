@@ -21,10 +21,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from openhours.accounts.http import MemberRequest
 from openhours.accounts.models import User
 from openhours.accounts.permissions import coordinator_required, member_required
 from openhours.core.errors import DomainError
-from openhours.core.http import MemberRequest
 from openhours.members.models import Profile, Visibility
 from openhours.posts.models import Kind, Post, Status
 from openhours.posts.selectors import get_post_for_viewer

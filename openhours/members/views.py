@@ -8,10 +8,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from openhours.accounts.http import MemberRequest
 from openhours.accounts.models import User
 from openhours.accounts.permissions import member_required
 from openhours.core.errors import DomainError
-from openhours.core.http import MemberRequest
 from openhours.posts.models import Post, Status
 
 from . import services
