@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openhours.accounts.models import User
+from openhours.accounts.tests.factories import UserFactory
 from openhours.exchanges import services
 from openhours.exchanges.models import Exchange
-from openhours.factories import UserFactory
 from openhours.members.models import Visibility
 from openhours.members.services import get_or_create_profile
 
