@@ -32,9 +32,11 @@ run: $(STAMP)
 test: $(SEMANTIC_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# lint-imports: the app layers of docs/architecture.md (contracts in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy openhours

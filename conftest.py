@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from openhours.accounts.models import Role, User
-from openhours.factories import UserFactory
+from openhours.accounts.tests.factories import UserFactory
 
 
 @pytest.fixture

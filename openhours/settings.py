@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "openhours.matching",
     "openhours.insight",
     "openhours.demo",
+    "openhours.home",
 ]
 
 MIDDLEWARE = [

@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from openhours.core import views as core_views
+from openhours.home import views as home_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("about/", core_views.about, name="about"),
     path("health/", core_views.health, name="health"),
     path("accounts/", include("allauth.urls")),

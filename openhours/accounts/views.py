@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from openhours.core.http import MemberRequest
+from openhours.accounts.http import MemberRequest
 
 
 @login_required

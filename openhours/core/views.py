@@ -1,24 +1,10 @@
+"""Pages that belong to no app: about, health and the error pages. The home page is ``home``'s."""
+
 from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
-
-from openhours.posts.models import Kind
-from openhours.posts.selectors import latest_open_posts
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return render(request, "core/landing.html")
-    if not getattr(request.user, "is_approved", False):
-        return redirect("accounts:awaiting_approval")
-    context = {
-        "requests": latest_open_posts(kind=Kind.REQUEST, limit=6),
-        "offers": latest_open_posts(kind=Kind.OFFER, limit=6),
-        "profile": getattr(request.user, "profile", None),
-    }
-    return render(request, "core/home.html", context)
+from django.shortcuts import render
 
 
 def health(request: HttpRequest) -> JsonResponse:

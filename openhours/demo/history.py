@@ -13,7 +13,9 @@ in progress are set aside (``_hold``), so a busy receiver is not signed up for m
 than their balance allows.
 
 The two demo logins get stories of their own (``showcase_history``), so that signing in
-shows a full statement and things to do.
+shows a full statement and things to do. Those build on ``History``, so this module does not
+import them: the caller hands them to ``plan`` (``seeding`` does), and what both modules
+share besides ``History`` (``Timing``, ``Script``) lives in ``timeline``.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import bisect
 import itertools
 import random
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -43,7 +45,7 @@ from openhours.posts.models import Kind, Post
 
 from .content import history as words
 from .content.history import SESSIONS, SessionIdea
-from .timeline import Context, Script, TimelineRun, run_timeline
+from .timeline import Context, Script, TimelineRun, Timing, run_timeline
 
 HISTORY_DAYS = 182
 HISTORY_MEMBER_LIMIT = 1000  # members beyond this (benchmark sizes) have no history
@@ -95,17 +97,6 @@ class HistoryReport:
             f"{self.steps} steps through the services, {self.refused} refused by a rule "
             "and skipped."
         )
-
-
-@dataclass(frozen=True)
-class Timing:
-    """Delays between an exchange's steps (``None``: the story stops before that step)."""
-
-    accept: timedelta | None
-    deliver: timedelta | None = None
-    answer: timedelta | None = None
-    settle: timedelta | None = None
-    chat: bool = True
 
 
 def hours(low: float, high: float, rng: random.Random) -> timedelta:
@@ -165,9 +156,8 @@ class History:
         self.scripts.append(script)
         return script
 
-    def plan(self) -> None:
-        from .showcase_history import plan_showcase
-
+    def plan(self, *, showcase: Callable[[History], None] | None = None) -> None:
+        """Plan every story; ``showcase`` plans the demo logins' own, after the random ones."""
         for person in self.everyone:
             self._plan_joining_grant(person)
         self._plan_system_runs()
@@ -180,7 +170,8 @@ class History:
             past = max(2, min(8, len(self.pool) // 50))
             for idea in self.rng.sample(SESSIONS, min(past, len(SESSIONS))):
                 self._plan_random_session(idea)
-        plan_showcase(self)
+        if showcase is not None:
+            showcase(self)
         self.script("notifications", self.now - timedelta(days=UNREAD_DAYS)).then(
             timedelta(0), "read", self._read_notifications
         )

@@ -69,6 +69,7 @@ from .generator import (
     setting_of,
 )
 from .history import HISTORY_MEMBER_LIMIT, History, HistoryReport, Participant
+from .showcase_history import plan_showcase
 
 SERVICE_LIMIT = 1000
 SILENT_EMAIL = "django.core.mail.backends.dummy.EmailBackend"
@@ -232,7 +233,7 @@ def _write_history(
         now=now,
         icb_name=icb_name,
     )
-    history.plan()
+    history.plan(showcase=plan_showcase)
     return history.run(progress=progress)
 
 

@@ -25,8 +25,8 @@ from openhours.posts.models import Post
 from .content import history as words
 from .content.history import SESSIONS
 from .content.showcase import MEMBER
-from .history import History, Timing
-from .timeline import Context, Script
+from .history import History
+from .timeline import Context, Script, Timing
 
 PARTNERS = 14
 

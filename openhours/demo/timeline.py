@@ -83,6 +83,17 @@ class Script:
         return self
 
 
+@dataclass(frozen=True)
+class Timing:
+    """Delays between an exchange's steps (``None``: the story stops before that step)."""
+
+    accept: timedelta | None
+    deliver: timedelta | None = None
+    answer: timedelta | None = None
+    settle: timedelta | None = None
+    chat: bool = True
+
+
 @dataclass
 class TimelineRun:
     steps: int = 0

@@ -20,9 +20,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from openhours.accounts.http import MemberRequest
 from openhours.accounts.permissions import coordinator_required, member_required
 from openhours.core.errors import DomainError
-from openhours.core.http import MemberRequest
 from openhours.members.selectors import get_profile_for_viewer
 from openhours.posts.models import Kind
 from openhours.posts.selectors import get_post_for_viewer

@@ -14,9 +14,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from openhours.accounts.http import MemberRequest
 from openhours.accounts.permissions import coordinator_required, member_required
 from openhours.core.errors import DomainError
-from openhours.core.http import MemberRequest
 
 from . import selectors, services
 from .forms import DeliveryForm, ReasonForm, ResolveForm, SessionForm

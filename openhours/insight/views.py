@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from openhours.accounts.http import MemberRequest
 from openhours.accounts.permissions import member_required
-from openhours.core.http import MemberRequest
 
 from . import rendering, selectors, services
 from .forms import FilterForm

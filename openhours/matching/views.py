@@ -3,7 +3,7 @@
 What each viewer may see is decided in `selectors` (`helpers_to_show`,
 `requests_to_show`), which these views and the template tags in
 `templatetags/matching.py` both call: the blocks on the request page and the home page
-(owned by `posts` and `core`) never go through a view.
+(owned by `posts` and `home`) never go through a view.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from openhours.accounts.http import MemberRequest
 from openhours.accounts.models import User
 from openhours.accounts.permissions import coordinator_required, member_required
 from openhours.core.errors import DomainError
-from openhours.core.http import MemberRequest
 from openhours.posts.models import Kind, Post
 from openhours.posts.selectors import get_post_for_viewer
 

@@ -8,11 +8,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from openhours.accounts.http import MemberRequest
 from openhours.accounts.models import User
 from openhours.accounts.permissions import member_required
 from openhours.core.errors import DomainError
-from openhours.core.http import MemberRequest
-from openhours.posts.models import Post, Status
 
 from . import services
 from .forms import DirectoryFilterForm, ProfileForm
@@ -85,13 +84,9 @@ def search(request: MemberRequest) -> HttpResponse:
 @member_required
 def profile_detail(request: MemberRequest, user_id: int) -> HttpResponse:
     profile = get_profile_for_viewer(user_id, request.user)
-    posts = Post.objects.filter(author_id=profile.user_id, status=Status.OPEN).order_by(
-        "-created_at"
-    )[:10]
     is_me = profile.user_id == request.user.pk
     context = {
         "profile": profile,
-        "posts": posts,
         "is_me": is_me,
         "i_blocked": not is_me and has_blocked(request.user.pk, profile.user_id),
         "nav": "me" if is_me else "members",

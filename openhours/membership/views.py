@@ -9,10 +9,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from openhours.accounts.http import MemberRequest
 from openhours.accounts.models import Approval, User
 from openhours.accounts.permissions import coordinator_required
 from openhours.core.errors import DomainError
-from openhours.core.http import MemberRequest
 
 from . import services
 

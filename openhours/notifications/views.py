@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from openhours.accounts.http import MemberRequest
 from openhours.accounts.permissions import member_required
 from openhours.core.errors import DomainError
-from openhours.core.http import MemberRequest
 
 from . import services
 from .forms import EmailPreferenceForm

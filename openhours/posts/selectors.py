@@ -1,4 +1,4 @@
-"""Reads of posts: browsing, search and the home page."""
+"""Reads of posts: browsing, search, the home page and profiles."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
+
+from openhours.accounts.models import User
 
 from .models import Post, Status
 from .search import search_posts
@@ -109,6 +111,15 @@ def latest_open_posts(*, kind: str, limit: int) -> list[Post]:
         Post.objects.filter(status=Status.OPEN, kind=kind)
         .select_related("author")
         .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def open_posts_by(author: User, *, limit: int) -> list[Post]:
+    """An author's open posts, newest first: the profile page's list (``{% profile_posts %}``)."""
+    return list(
+        Post.objects.filter(author_id=author.pk, status=Status.OPEN)
+        .select_related("author")
+        .order_by("-created_at")[:limit]
     )
 
 

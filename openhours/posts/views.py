@@ -7,9 +7,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from openhours.accounts.http import MemberRequest
 from openhours.accounts.permissions import member_required
 from openhours.core.errors import DomainError
-from openhours.core.http import MemberRequest
 
 from . import services
 from .forms import PostFilterForm, PostForm

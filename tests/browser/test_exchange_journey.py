@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 
+from openhours.accounts.tests.factories import PASSWORD, UserFactory
 from openhours.exchanges.models import Exchange, State
-from openhours.factories import PASSWORD, UserFactory, make_post
 from openhours.ledger.selectors import balance
+from openhours.posts.tests.factories import make_post
 
 from .conftest import DESKTOP, PHONE
 from .test_newcomer_journey import assert_accessible, shoot

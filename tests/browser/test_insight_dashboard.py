@@ -20,12 +20,13 @@ from django.apps import apps
 from django.utils import timezone
 
 from openhours.accounts.models import Role
+from openhours.accounts.tests.factories import UserFactory
 from openhours.exchanges import services as exchanges
-from openhours.factories import OrganisationFactory, PlaceFactory, UserFactory
 from openhours.insight.refresh import refresh
 from openhours.members.models import Profession
 from openhours.members.services import get_or_create_profile
 from openhours.organisations.models import OrganisationKind
+from openhours.organisations.tests.factories import OrganisationFactory, PlaceFactory
 
 from .conftest import DESKTOP, PHONE
 from .test_newcomer_journey import assert_accessible, shoot

@@ -15,10 +15,11 @@ import pytest
 from django.utils import timezone
 
 from openhours.accounts.models import Role
-from openhours.factories import UserFactory, make_post
+from openhours.accounts.tests.factories import UserFactory
 from openhours.matching.models import RequestRouting, RoutingStage, Suggestion
 from openhours.members.models import Skill
 from openhours.members.services import ProfileDetails, update_profile
+from openhours.posts.tests.factories import make_post
 
 from .conftest import DESKTOP, PHONE
 from .test_exchange_journey import sign_in

@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
-from openhours.factories import PASSWORD, OrganisationFactory, UserFactory
+from openhours.accounts.tests.factories import PASSWORD, UserFactory
 from openhours.ledger import services
 from openhours.ledger.selectors import balance
 from openhours.members.models import Profile
+from openhours.organisations.tests.factories import OrganisationFactory
 
 from .conftest import DESKTOP, PHONE
 from .test_newcomer_journey import assert_accessible, shoot

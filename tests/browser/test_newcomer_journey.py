@@ -14,7 +14,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 
-from openhours.factories import PASSWORD, OrganisationFactory, UserFactory
+from openhours.accounts.tests.factories import PASSWORD, UserFactory
+from openhours.organisations.tests.factories import OrganisationFactory
 from openhours.posts.models import Post
 
 pytestmark = [

@@ -26,16 +26,18 @@ import pytest
 from django.utils import timezone
 
 from openhours.accounts.models import Approval, Role, User
+from openhours.accounts.tests.factories import PASSWORD, UserFactory
 from openhours.exchanges import services as exchanges
 from openhours.exchanges.models import Helped
-from openhours.factories import PASSWORD, UserFactory, make_group_session, make_post
 from openhours.group_sessions import services as sessions
 from openhours.group_sessions.services import SessionDetails
+from openhours.group_sessions.tests.factories import make_group_session
 from openhours.ledger import services as ledger
 from openhours.ledger.models import Transfer
 from openhours.ledger.selectors import balance
 from openhours.notifications.services import notify
 from openhours.posts.models import Kind
+from openhours.posts.tests.factories import make_post
 
 from .conftest import DESKTOP, PHONE
 from .test_newcomer_journey import assert_accessible, shoot

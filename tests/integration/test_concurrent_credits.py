@@ -25,10 +25,10 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from openhours.accounts.models import User
+from openhours.accounts.tests.factories import UserFactory
 from openhours.core.errors import DomainError
 from openhours.exchanges import services as exchanges
 from openhours.exchanges.models import Exchange, State
-from openhours.factories import UserFactory
 from openhours.ledger import services as ledger
 from openhours.ledger.models import Transfer, TransferKind
 from openhours.ledger.tests.test_concurrency import limits_crossed_in_history

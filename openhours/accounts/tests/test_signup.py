@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from openhours.accounts.models import Approval, User
 from openhours.accounts.services import approval_for_email, decide_membership
+from openhours.accounts.tests.factories import UserFactory
 from openhours.core.errors import DomainError
-from openhours.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

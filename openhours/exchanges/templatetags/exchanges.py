@@ -1,6 +1,6 @@
 """Exchange blocks that pages owned by lower apps show: ``{% load exchanges %}``.
 
-The home page (``core``) shows ``{% home_summary user %}``: what is waiting for the member
+The home page (``home``) shows ``{% home_summary user %}``: what is waiting for the member
 and where their credits stand.
 
 The profile page belongs to ``members``, which sits below ``exchanges`` and never imports

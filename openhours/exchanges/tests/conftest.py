@@ -12,10 +12,11 @@ from collections.abc import Callable
 import pytest
 
 from openhours.accounts.models import User
+from openhours.accounts.tests.factories import UserFactory
 from openhours.exchanges import services
 from openhours.exchanges.models import Exchange
-from openhours.factories import UserFactory, make_post
 from openhours.posts.models import Post
+from openhours.posts.tests.factories import make_post
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from openhours.accounts.tests.factories import UserFactory
 from openhours.exchanges.models import Exchange
-from openhours.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from openhours.accounts.tests.factories import UserFactory
 from openhours.core.testing import needs_postgresql, run_together
 from openhours.exchanges import services
 from openhours.exchanges.models import Exchange, State
-from openhours.factories import UserFactory
 from openhours.ledger.models import Transfer
 from openhours.ledger.selectors import balance
 

@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone
 
 from openhours.accounts.models import Role, User
+from openhours.accounts.tests.factories import UserFactory
 from openhours.core.errors import DomainError
 from openhours.exchanges import services
 from openhours.exchanges.models import Exchange, State
-from openhours.factories import UserFactory
 from openhours.ledger.models import Transfer
 from openhours.ledger.selectors import balance
 from openhours.notifications.models import Notification

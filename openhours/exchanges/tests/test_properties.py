@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from openhours.accounts.models import Role, User
+from openhours.accounts.tests.factories import UserFactory
 from openhours.core.errors import DomainError
 from openhours.exchanges import services
 from openhours.exchanges.models import Exchange, State
-from openhours.factories import UserFactory
 from openhours.ledger.models import Transfer
 from openhours.ledger.selectors import balance
 

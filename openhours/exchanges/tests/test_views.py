@@ -8,13 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openhours.accounts.models import Approval, User
+from openhours.accounts.tests.factories import UserFactory
 from openhours.exchanges import services
 from openhours.exchanges.models import Exchange, Feedback, Helped, State, Thanks
-from openhours.factories import UserFactory, make_post
 from openhours.ledger.selectors import balance
 from openhours.members.models import Visibility
 from openhours.members.services import get_or_create_profile
 from openhours.posts.models import Kind, Post
+from openhours.posts.tests.factories import make_post
 
 pytestmark = pytest.mark.django_db
 

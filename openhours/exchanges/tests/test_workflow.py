@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from openhours.accounts.models import Approval, User
+from openhours.accounts.tests.factories import UserFactory
 from openhours.core.errors import DomainError
 from openhours.core.models import AppendOnlyError
 from openhours.exchanges import services
@@ -19,12 +20,12 @@ from openhours.exchanges.models import (
     ExchangeMessage,
     State,
 )
-from openhours.factories import UserFactory, make_post
 from openhours.ledger.models import Transfer
 from openhours.ledger.selectors import balance
 from openhours.notifications.models import Notification
 from openhours.posts.models import Kind, Post
 from openhours.posts.services import close_post
+from openhours.posts.tests.factories import make_post
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from openhours.accounts.models import User
-from openhours.factories import UserFactory
+from openhours.accounts.tests.factories import UserFactory
 from openhours.group_sessions import services
 from openhours.group_sessions.models import GroupSession
 

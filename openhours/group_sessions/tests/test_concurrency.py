@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from openhours.accounts.tests.factories import UserFactory
 from openhours.core.testing import needs_postgresql, run_together
-from openhours.factories import UserFactory
 from openhours.group_sessions import services
 from openhours.group_sessions.models import EventVerb, GroupSession, SessionStatus
 from openhours.ledger.models import Transfer

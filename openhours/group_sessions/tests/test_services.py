@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from openhours.accounts.models import Approval, User
+from openhours.accounts.tests.factories import UserFactory
 from openhours.core.errors import DomainError
-from openhours.factories import UserFactory, make_post
 from openhours.group_sessions import services
 from openhours.group_sessions.models import (
     Attendance,
@@ -16,6 +16,7 @@ from openhours.group_sessions.models import (
     EventVerb,
     SessionStatus,
 )
+from openhours.posts.tests.factories import make_post
 
 from .conftest import AFTER, BEFORE, START, delivered_session, make_session
 

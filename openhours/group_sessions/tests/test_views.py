@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openhours.accounts.models import User
-from openhours.factories import UserFactory
+from openhours.accounts.tests.factories import UserFactory
 from openhours.group_sessions import services
 from openhours.group_sessions.models import AttendanceStatus, GroupSession, SessionStatus
 from openhours.ledger.selectors import balance

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.utils import timezone
 
 from openhours.accounts.models import Role, User
+from openhours.accounts.tests.factories import UserFactory
 from openhours.exchanges import services as exchanges
 from openhours.exchanges.models import Exchange
-from openhours.factories import OrganisationFactory, UserFactory
 from openhours.members.models import Profession
 from openhours.members.services import get_or_create_profile
 from openhours.organisations.models import Organisation, OrganisationKind, Place
+from openhours.organisations.tests.factories import OrganisationFactory
 
 
 def organisation(

@@ -19,13 +19,14 @@ from django.utils import timezone
 
 from openhours.accounts.models import User
 from openhours.exchanges import services as exchanges
-from openhours.factories import PlaceFactory, make_post
 from openhours.insight import selectors
 from openhours.insight.models import UnitCost
 from openhours.insight.refresh import refresh
 from openhours.insight.values import Matrix
 from openhours.members.models import Skill
+from openhours.organisations.tests.factories import PlaceFactory
 from openhours.posts.services import close_post
+from openhours.posts.tests.factories import make_post
 
 from .helpers import exchange, organisation, person, profession, recorder
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from openhours.accounts.models import User
 from openhours.exchanges import services as exchanges
-from openhours.factories import make_post
 from openhours.group_sessions import services as group_sessions
 from openhours.group_sessions.models import GroupSession, SessionStatus
 from openhours.insight.models import (
@@ -35,6 +34,7 @@ from openhours.insight.models import (
 from openhours.insight.refresh import refresh
 from openhours.insight.selectors import dashboard, default_filters, spanner_members_dataset
 from openhours.members.services import get_or_create_profile
+from openhours.posts.tests.factories import make_post
 
 from .helpers import exchange, organisation, person, profession, recorder
 

@@ -16,7 +16,6 @@ import time_machine
 from django.utils import timezone
 
 from openhours.exchanges import services as exchanges
-from openhours.factories import PlaceFactory, make_post
 from openhours.insight import selectors
 from openhours.insight.metrics.headlines import kept_requests, request_figures
 from openhours.insight.metrics.stale_requests import stale_requests
@@ -26,6 +25,8 @@ from openhours.insight.refresh import refresh
 from openhours.insight.windows import add_months
 from openhours.members.models import Profession
 from openhours.organisations.models import Organisation, Place
+from openhours.organisations.tests.factories import PlaceFactory
+from openhours.posts.tests.factories import make_post
 
 from .helpers import exchange, organisation, person, profession, recorder
 

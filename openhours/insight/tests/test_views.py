@@ -10,11 +10,12 @@ from django.test import Client
 from django.urls import reverse
 
 from openhours.accounts.models import Role, User
-from openhours.factories import PlaceFactory, UserFactory
+from openhours.accounts.tests.factories import UserFactory
 from openhours.insight.models import NamingPreference
 from openhours.insight.refresh import refresh
 from openhours.insight.selectors import default_filters
 from openhours.insight.services import set_naming_preference
+from openhours.organisations.tests.factories import PlaceFactory
 
 from .helpers import exchange, organisation, person, recorder
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from openhours.accounts.models import Role, User
-from openhours.factories import UserFactory
+from openhours.accounts.tests.factories import UserFactory
 from openhours.ledger import services
 
 from .helpers import new_key

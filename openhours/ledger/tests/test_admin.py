@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from openhours.factories import UserFactory
+from openhours.accounts.tests.factories import UserFactory
 from openhours.ledger import services
 
 pytestmark = pytest.mark.django_db

@@ -124,7 +124,7 @@ def test_the_append_only_triggers_exist(db: None) -> None:
 
 @pytest.mark.parametrize("model", ["account", "transfer", "auditevent"])
 def test_the_admin_is_read_only(transfer: Transfer, model: str, db: None) -> None:
-    from openhours.factories import UserFactory
+    from openhours.accounts.tests.factories import UserFactory
 
     admin_user = UserFactory(is_staff=True, is_superuser=True)
     client = Client()

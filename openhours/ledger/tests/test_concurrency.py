@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from openhours.accounts.models import Role
+from openhours.accounts.tests.factories import UserFactory
 from openhours.core.errors import DomainError
 from openhours.core.testing import needs_postgresql, run_together
-from openhours.factories import UserFactory
 from openhours.ledger import limits, services
 from openhours.ledger.models import Entry, SystemAccount, Transfer
 from openhours.ledger.selectors import balance

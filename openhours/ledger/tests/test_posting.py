@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from openhours.accounts.models import User
+from openhours.accounts.tests.factories import UserFactory
 from openhours.core.errors import DomainError
-from openhours.factories import UserFactory
 from openhours.ledger.models import (
     Account,
     AuditEvent,

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from openhours.accounts.models import Role, User
+from openhours.accounts.tests.factories import UserFactory
 from openhours.core.errors import DomainError
-from openhours.factories import UserFactory
 from openhours.ledger import services
 from openhours.ledger.models import Account, Transfer, TransferKind
 from openhours.ledger.services import LimitExceeded

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from openhours.accounts.models import User
+from openhours.accounts.tests.factories import UserFactory
 from openhours.core.errors import DomainError
-from openhours.factories import UserFactory
 from openhours.ledger import services
 from openhours.ledger.models import AuditEvent, Transfer, TransferKind
 from openhours.ledger.selectors import balance, pool_summary

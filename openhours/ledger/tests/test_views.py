@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from openhours.accounts.models import User
-from openhours.factories import UserFactory
+from openhours.accounts.tests.factories import UserFactory
 from openhours.ledger import services
 from openhours.ledger.models import Transfer, TransferKind
 from openhours.ledger.selectors import balance, pool_summary

@@ -1,8 +1,8 @@
 """Matching blocks that pages owned by lower apps show: ``{% load matching %}``.
 
 The request page (``posts/detail.html``) shows ``{% people_who_could_help post %}`` and
-the home page (``core/home.html``) ``{% requests_you_could_help_with %}``. As with thanks
-on profiles (docs/architecture.md), ``posts`` and ``core`` never import matching. The
+the home page (``home/home.html``) ``{% requests_you_could_help_with %}``. As with thanks
+on profiles (docs/architecture.md), ``posts`` and ``home`` never import matching. The
 permission check is made here, not in their templates, by the same selectors the views
 use (``may_see_helpers``, ``helpers_to_show``): only the requester and coordinators get
 the helpers of an open request, everyone else gets nothing. Nothing here imports a view.

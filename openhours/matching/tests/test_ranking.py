@@ -9,14 +9,16 @@ from django.test import override_settings
 from django.utils import timezone
 
 from openhours.accounts.models import Approval, User
+from openhours.accounts.tests.factories import UserFactory
 from openhours.exchanges.models import Exchange, State
-from openhours.factories import OrganisationFactory, UserFactory, make_post
 from openhours.matching.models import Suggestion, SuggestionKind
 from openhours.matching.ranking import engine
 from openhours.matching.selectors import helpers_for_request, requests_for_member
 from openhours.members.services import ProfileDetails, block_member, update_profile
 from openhours.organisations.models import Organisation
+from openhours.organisations.tests.factories import OrganisationFactory
 from openhours.posts.models import Kind, Post
+from openhours.posts.tests.factories import make_post
 
 pytestmark = pytest.mark.django_db
 

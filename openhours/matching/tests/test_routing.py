@@ -20,10 +20,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from openhours.accounts.models import Approval, Role, User
+from openhours.accounts.tests.factories import UserFactory
 from openhours.core.testing import needs_postgresql, run_together
 from openhours.exchanges.models import Exchange
 from openhours.exchanges.services import cancel_exchange, respond_to_post
-from openhours.factories import UserFactory, make_post
 from openhours.matching import services
 from openhours.matching.models import RequestRouting, RoutingStage, Suggestion, SuggestionKind
 from openhours.matching.selectors import HelperMatch
@@ -32,6 +32,7 @@ from openhours.members.services import block_member
 from openhours.notifications.models import Notification
 from openhours.posts.models import Post
 from openhours.posts.services import close_post, renew_post
+from openhours.posts.tests.factories import make_post
 
 pytestmark = pytest.mark.django_db
 

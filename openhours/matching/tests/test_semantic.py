@@ -15,12 +15,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
 from openhours.accounts.models import User
-from openhours.factories import UserFactory, make_post
+from openhours.accounts.tests.factories import UserFactory
 from openhours.matching.models import MemberDocument, RequestDocument
 from openhours.matching.ranking import engine, semantic
 from openhours.matching.ranking.documents import sync_documents
 from openhours.matching.selectors import helpers_for_request
 from openhours.matching.tests.test_ranking import describe
+from openhours.posts.tests.factories import make_post
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("sentence_transformers") is None

@@ -10,14 +10,15 @@ import pytest
 from django.core import mail
 
 from openhours.accounts.models import Approval, User
+from openhours.accounts.tests.factories import UserFactory
 from openhours.core.errors import DomainError
-from openhours.factories import UserFactory, make_post
 from openhours.matching.models import RequestRouting, RoutingStage, Suggestion, SuggestionKind
 from openhours.matching.services import invite_to_request, mark_handled
 from openhours.members.services import block_member
 from openhours.notifications.models import Notification
 from openhours.posts.models import Kind, Post
 from openhours.posts.services import close_post
+from openhours.posts.tests.factories import make_post
 
 pytestmark = pytest.mark.django_db
 

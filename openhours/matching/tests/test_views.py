@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openhours.accounts.models import User
-from openhours.factories import UserFactory, make_post
+from openhours.accounts.tests.factories import UserFactory
 from openhours.matching import selectors
 from openhours.matching.models import RequestRouting, RoutingStage, Suggestion, SuggestionKind
 from openhours.matching.selectors import HelperMatch, RequestMatch
@@ -26,6 +26,7 @@ from openhours.members.services import ProfileDetails, block_member, update_prof
 from openhours.notifications.models import Notification
 from openhours.posts.models import Kind, Post
 from openhours.posts.services import close_post
+from openhours.posts.tests.factories import make_post
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openhours.accounts.models import User
+from openhours.accounts.tests.factories import UserFactory
 from openhours.core.errors import DomainError
-from openhours.factories import UserFactory
 from openhours.members.models import Block
 from openhours.members.selectors import blocked_either_way
 from openhours.members.services import block_member, unblock_member

@@ -12,10 +12,11 @@ from django.test import Client
 from django.urls import reverse
 
 from openhours.accounts.models import Approval, User
-from openhours.factories import OrganisationFactory, UserFactory
+from openhours.accounts.tests.factories import UserFactory
 from openhours.members.forms import MemberField
 from openhours.members.models import Profile, Visibility
 from openhours.members.selectors import MEMBER_SEARCH_MAX, search_members
+from openhours.organisations.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,12 @@ from django.test import Client
 from django.urls import reverse
 
 from openhours.accounts.models import User
-from openhours.factories import OrganisationFactory, PlaceFactory, UserFactory
+from openhours.accounts.tests.factories import UserFactory
 from openhours.members.models import Profession, Profile, Skill, Visibility
 from openhours.members.selectors import DirectoryFilters, directory
 from openhours.members.services import ProfileDetails, update_profile
 from openhours.organisations.models import OrganisationKind
+from openhours.organisations.tests.factories import OrganisationFactory, PlaceFactory
 
 pytestmark = pytest.mark.django_db
 

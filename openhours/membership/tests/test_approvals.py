@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from openhours.accounts.models import Approval, User
-from openhours.factories import UserFactory
+from openhours.accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from openhours.accounts.models import Approval, User
+from openhours.accounts.tests.factories import UserFactory
 from openhours.core.errors import DomainError
-from openhours.factories import UserFactory
 from openhours.ledger.models import Transfer, TransferKind
 from openhours.ledger.selectors import balance
 from openhours.membership import services

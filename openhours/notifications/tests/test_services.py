@@ -14,8 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from openhours.accounts.models import User
+from openhours.accounts.tests.factories import UserFactory
 from openhours.core.errors import DomainError
-from openhours.factories import UserFactory
 from openhours.notifications import selectors, services
 from openhours.notifications.models import EmailPreference, Notification
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openhours.accounts.models import Approval, User
-from openhours.factories import UserFactory
+from openhours.accounts.tests.factories import UserFactory
 from openhours.notifications import selectors, services
 from openhours.notifications.models import EmailPreference, Notification
 from openhours.notifications.views import PAGE_SIZE, is_safe_relative_url

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from openhours.factories import OrganisationFactory
 from openhours.organisations.importer import (
     import_organisations,
     load_reference_data,
@@ -21,6 +20,7 @@ from openhours.organisations.importer import (
     tidy_name,
 )
 from openhours.organisations.models import ICB, Organisation, OrganisationKind, Place
+from openhours.organisations.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from openhours.accounts.models import User
 from openhours.core.errors import DomainError
-from openhours.factories import make_post
 from openhours.members.models import Skill
 from openhours.posts.models import Kind, Post, Status
 from openhours.posts.selectors import BrowsePaginator, PostFilters, browse_posts
 from openhours.posts.services import close_post, send_expiry_reminders_and_expire
+from openhours.posts.tests.factories import make_post
 
 pytestmark = pytest.mark.django_db
 

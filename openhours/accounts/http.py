@@ -1,4 +1,7 @@
-"""Request types for views behind member_required, so views read request.user as a User."""
+"""Request types for views behind member_required, so views read request.user as a User.
+
+It lives with ``User`` and ``member_required`` in ``accounts``, so ``core`` imports no app.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from django.http import HttpRequest
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
 
-    from openhours.accounts.models import User
+    from .models import User
 
 
 class MemberRequest(HttpRequest):

@@ -14,9 +14,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from openhours.accounts.models import User
 from openhours.exchanges.services import respond_to_post
-from openhours.factories import OrganisationFactory, make_group_session, make_post
+from openhours.group_sessions.tests.factories import make_group_session
 from openhours.ledger.services import grant_joining_credit
 from openhours.notifications.services import notify
+from openhours.organisations.tests.factories import OrganisationFactory
+from openhours.posts.tests.factories import make_post
 
 pytestmark = pytest.mark.django_db
 
