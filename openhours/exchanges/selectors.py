@@ -22,6 +22,7 @@ from .models import (
     Thanks,
 )
 from .permissions import can_read_conversation, can_see_contact_details, can_view
+from .transitions import turn_q
 
 SHOW_CHOICES = ("action", "active", "finished")
 
@@ -40,13 +41,9 @@ def get_exchange_for_member(exchange_id: int, user: Any) -> Exchange:
 
 
 def needs_action_filter(user: User) -> Q:
-    """Exchanges whose next step is ``user``'s (the same rule as permissions.needs_action)."""
-    return (
-        (Q(state=State.PROPOSED) & ~Q(proposed_by=user) & (Q(giver=user) | Q(receiver=user)))
-        | Q(state=State.ACCEPTED, giver=user)
-        | Q(state=State.DELIVERED, receiver=user)
-        | Q(state=State.CORRECTION_PROPOSED, giver=user)
-    )
+    """Exchanges whose next step is ``user``'s (the same rule as permissions.needs_action,
+    both read from ``transitions.TRANSITIONS``)."""
+    return turn_q(user)
 
 
 def exchanges_for_member(user: User, *, show: str = "active") -> QuerySet[Exchange]:

@@ -14,8 +14,7 @@ from openhours.ledger.services import pay_for_exchange
 from openhours.notifications.services import clear_for_url, notify
 
 from ..models import MINUTES_CEILING, Exchange, ExchangeEvent, State
-
-NOT_A_PARTY = "You're not part of this exchange."
+from ..transitions import NOT_A_PARTY
 
 
 def max_minutes() -> int:
