@@ -1,4 +1,8 @@
-"""Helpers shared by the exchange services: locking, validation, events, notifications."""
+"""Helpers shared by the exchange services: locking, validation, events, notifications.
+
+Locking, writing events and telling people are the steps of every workflow, shared with
+group sessions through ``core.workflow``; what is here adds what an exchange needs.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,10 @@ from django.conf import settings
 from django.urls import reverse
 
 from openhours.accounts.models import User
+from openhours.core import workflow
 from openhours.core.errors import DomainError
 from openhours.ledger.formatting import minutes_in_words
 from openhours.ledger.services import pay_for_exchange
-from openhours.notifications.services import clear_for_url, notify
 
 from ..models import MINUTES_CEILING, Exchange, ExchangeEvent, State
 from ..transitions import NOT_A_PARTY
@@ -30,10 +34,8 @@ def lock(exchange: Exchange) -> Exchange:
     locked (``of``), never the people it joins; the ledger then locks accounts in its own
     fixed order, so the lock order is always exchange first, then accounts by key.
     """
-    return (
-        Exchange.objects.select_for_update(of=("self",))
-        .select_related("giver", "receiver", "proposed_by")
-        .get(pk=exchange.pk)
+    return workflow.lock(
+        Exchange.objects.select_related("giver", "receiver", "proposed_by"), exchange.pk
     )
 
 
@@ -94,17 +96,19 @@ def record(
     exchange.state = to_state
     exchange.updated_at = now
     exchange.save()
-    ExchangeEvent.objects.create(
-        exchange=exchange,
-        from_state=from_state,
-        to_state=to_state,
+    workflow.record_event(
+        ExchangeEvent(
+            exchange=exchange,
+            from_state=from_state,
+            to_state=to_state,
+            actor=actor,
+            minutes=minutes,
+            note=note,
+            created_at=now,
+        ),
         actor=actor,
-        minutes=minutes,
-        note=note,
-        created_at=now,
+        url=exchange_url(exchange),
     )
-    if actor is not None:
-        clear_for_url(user=actor, url=exchange_url(exchange))
 
 
 def pay_and_confirm(
@@ -160,10 +164,10 @@ def tell(
     needs_action: bool = False,
 ) -> None:
     """Notify someone about this exchange (in-app; email after commit when action is needed)."""
-    notify(
+    workflow.tell(
         recipient=recipient,
         verb=verb,
-        message=message if len(message) <= 500 else message[:499] + "…",
+        message=message,
         url=exchange_url(exchange),
         actor=actor,
         needs_action=needs_action,
