@@ -3,7 +3,7 @@ who are offline."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -79,16 +79,16 @@ def record_offline_exchange(
     the exchange's only event.
     """
     check_transition(Exchange(giver=giver, receiver=receiver), "record_offline", coordinator)
-    if giver.pk == receiver.pk:
-        raise DomainError("The giver and the receiver must be different people.", field="receiver")
-    c.check_minutes(minutes)
-    title = title.strip()
-    if not title:
-        raise DomainError("Say in a few words what the exchange was about.", field="title")
-    reason = c.require_reason(reason, "Say why you are recording this for them.")
     now = timezone.now()
-    if delivered_on > timezone.localdate(now):
-        raise DomainError("The date can't be in the future.", field="delivered_on")
+    title, reason = _check_offline_record(
+        giver=giver,
+        receiver=receiver,
+        minutes=minutes,
+        delivered_on=delivered_on,
+        title=title,
+        reason=reason,
+        now=now,
+    )
     with transaction.atomic():
         # Saved first, in the delivered state, only so the ledger reference has the
         # exchange's key; the single event below records the only transition anyone sees.
@@ -127,3 +127,27 @@ def record_offline_exchange(
                 actor=coordinator,
             )
     return exchange
+
+
+def _check_offline_record(
+    *,
+    giver: User,
+    receiver: User,
+    minutes: int,
+    delivered_on: date,
+    title: str,
+    reason: str,
+    now: datetime,
+) -> tuple[str, str]:
+    """The record's own rules, once the coordinator may make it: the title and reason
+    to keep, stripped."""
+    if giver.pk == receiver.pk:
+        raise DomainError("The giver and the receiver must be different people.", field="receiver")
+    c.check_minutes(minutes)
+    title = title.strip()
+    if not title:
+        raise DomainError("Say in a few words what the exchange was about.", field="title")
+    reason = c.require_reason(reason, "Say why you are recording this for them.")
+    if delivered_on > timezone.localdate(now):
+        raise DomainError("The date can't be in the future.", field="delivered_on")
+    return title, reason
