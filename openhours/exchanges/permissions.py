@@ -7,12 +7,12 @@ request can never move an exchange the wrong way.
 
 from __future__ import annotations
 
-from typing import Any
+from openhours.accounts.permissions import Viewer
 
 from .models import Exchange, State
 
 
-def can_view(user: Any, exchange: Exchange) -> bool:
+def can_view(user: Viewer, exchange: Exchange) -> bool:
     """The two parties; coordinators once it has been disputed or if one recorded it."""
     if exchange.is_party(user):
         return True
@@ -21,19 +21,19 @@ def can_view(user: Any, exchange: Exchange) -> bool:
     return False
 
 
-def can_read_conversation(user: Any, exchange: Exchange) -> bool:
+def can_read_conversation(user: Viewer, exchange: Exchange) -> bool:
     """The parties always; a coordinator only while or after it is disputed."""
     if exchange.is_party(user):
         return True
     return bool(getattr(user, "is_coordinator", False) and exchange.disputed_at is not None)
 
 
-def can_see_contact_details(user: Any, exchange: Exchange) -> bool:
+def can_see_contact_details(user: Viewer, exchange: Exchange) -> bool:
     """The parties, once the exchange has been agreed. Never before."""
     return exchange.is_party(user) and exchange.accepted_at is not None
 
 
-def can_resolve(user: Any, exchange: Exchange) -> bool:
+def can_resolve(user: Viewer, exchange: Exchange) -> bool:
     return bool(
         getattr(user, "is_coordinator", False)
         and not exchange.is_party(user)
@@ -41,7 +41,7 @@ def can_resolve(user: Any, exchange: Exchange) -> bool:
     )
 
 
-def available_actions(user: Any, exchange: Exchange) -> set[str]:
+def available_actions(user: Viewer, exchange: Exchange) -> set[str]:
     """The transitions this person may start from the exchange's current state."""
     actions: set[str] = set()
     if can_resolve(user, exchange):
@@ -74,7 +74,7 @@ def available_actions(user: Any, exchange: Exchange) -> set[str]:
     return actions
 
 
-def needs_action(user: Any, exchange: Exchange) -> bool:
+def needs_action(user: Viewer, exchange: Exchange) -> bool:
     """Whether the next step is this person's."""
     return bool(
         available_actions(user, exchange)
