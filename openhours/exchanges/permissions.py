@@ -10,13 +10,13 @@ request can never move an exchange the wrong way.
 
 from __future__ import annotations
 
-from typing import Any
+from openhours.accounts.permissions import Viewer
 
 from .models import Exchange, State
 from .transitions import allows, next_step_actions, offered
 
 
-def can_view(user: Any, exchange: Exchange) -> bool:
+def can_view(user: Viewer, exchange: Exchange) -> bool:
     """The two parties; coordinators once it has been disputed or if one recorded it."""
     if exchange.is_party(user):
         return True
@@ -25,23 +25,23 @@ def can_view(user: Any, exchange: Exchange) -> bool:
     return False
 
 
-def can_read_conversation(user: Any, exchange: Exchange) -> bool:
+def can_read_conversation(user: Viewer, exchange: Exchange) -> bool:
     """The parties always; a coordinator only while or after it is disputed."""
     if exchange.is_party(user):
         return True
     return bool(getattr(user, "is_coordinator", False) and exchange.disputed_at is not None)
 
 
-def can_see_contact_details(user: Any, exchange: Exchange) -> bool:
+def can_see_contact_details(user: Viewer, exchange: Exchange) -> bool:
     """The parties, once the exchange has been agreed. Never before."""
     return exchange.is_party(user) and exchange.accepted_at is not None
 
 
-def can_resolve(user: Any, exchange: Exchange) -> bool:
+def can_resolve(user: Viewer, exchange: Exchange) -> bool:
     return allows(exchange, "resolve_confirm", user)
 
 
-def available_actions(user: Any, exchange: Exchange) -> set[str]:
+def available_actions(user: Viewer, exchange: Exchange) -> set[str]:
     """The transitions this person may start from the exchange's current state, as the
     page names them (``transitions.TRANSITIONS``), and "message" while it is open."""
     actions = offered(exchange, user)
@@ -50,6 +50,6 @@ def available_actions(user: Any, exchange: Exchange) -> set[str]:
     return actions
 
 
-def needs_action(user: Any, exchange: Exchange) -> bool:
+def needs_action(user: Viewer, exchange: Exchange) -> bool:
     """Whether the next step is this person's."""
     return bool(available_actions(user, exchange) & next_step_actions())

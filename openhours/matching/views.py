@@ -9,7 +9,6 @@ from matching.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -22,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from openhours.accounts.models import User
-from openhours.accounts.permissions import coordinator_required, member_required
+from openhours.accounts.permissions import Viewer, coordinator_required, member_required
 from openhours.core.errors import DomainError
 from openhours.core.http import MemberRequest
 from openhours.members.models import Profile, Visibility
@@ -53,10 +52,10 @@ class HelperRow:
         return self.match.member
 
 
-def may_see_helpers(post: Post, viewer: Any) -> bool:
+def may_see_helpers(post: Post, viewer: Viewer) -> bool:
     """People who could help are shown to the requester and coordinators, on open requests."""
     return (
-        getattr(viewer, "is_authenticated", False)
+        isinstance(viewer, User)
         and post.kind == Kind.REQUEST
         and post.status == Status.OPEN
         and services.can_invite(post=post, inviter=viewer)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from openhours.accounts.models import User
 from openhours.accounts.permissions import member_required
 from openhours.core.errors import DomainError
+from openhours.core.forms import add_domain_error
 from openhours.core.http import MemberRequest
 from openhours.posts.models import Post, Status
 
@@ -115,7 +116,7 @@ def edit_profile(request: MemberRequest) -> HttpResponse:
         try:
             services.update_profile(user=request.user, details=form.details())
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "Your profile is saved.")
             return redirect("members:detail", user_id=request.user.pk)
