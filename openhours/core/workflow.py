@@ -20,6 +20,7 @@ reaches up to one app, ``notifications``; ``notifications`` itself imports only
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
@@ -30,9 +31,6 @@ if TYPE_CHECKING:
     from openhours.accounts.models import User
 
 M = TypeVar("M", bound=models.Model)
-
-# Notification.message holds 500 characters.
-NOTIFICATION_LENGTH = 500
 
 
 def lock(queryset: models.QuerySet[M], pk: Any) -> M:
@@ -55,11 +53,26 @@ def record_event(event: M, *, actor: User | None, url: str) -> M:
     return event
 
 
-def clip(message: str, *, mark: str = "…") -> str:
-    """The message, cut to fit a notification, ending in ``mark`` when it was cut."""
-    if len(message) <= NOTIFICATION_LENGTH:
-        return message
-    return message[: NOTIFICATION_LENGTH - len(mark)] + mark
+def tell_each(
+    recipients: Iterable[User],
+    *,
+    verb: str,
+    message: str,
+    url: str,
+    actor: User | None = None,
+    needs_action: bool = False,
+) -> None:
+    """:func:`tell` several people the same thing, in the order given (for coordinators,
+    ``User.objects.coordinators()``'s key order)."""
+    for recipient in recipients:
+        tell(
+            recipient=recipient,
+            verb=verb,
+            message=message,
+            url=url,
+            actor=actor,
+            needs_action=needs_action,
+        )
 
 
 def tell(
@@ -70,17 +83,17 @@ def tell(
     url: str,
     actor: User | None = None,
     needs_action: bool = False,
-    mark: str = "…",
 ) -> None:
     """Notify someone about a step (never the actor: ``notify`` skips them).
 
     In-app at once, in the caller's transaction; by email after commit when action is
-    needed and the recipient chose email straight away. ``mark`` ends a message cut to fit.
+    needed and the recipient chose email straight away. Pass the full message: ``notify``
+    shortens one too long to store, with an ellipsis.
     """
     notify(
         recipient=recipient,
         verb=verb,
-        message=clip(message, mark=mark),
+        message=message,
         url=url,
         actor=actor,
         needs_action=needs_action,

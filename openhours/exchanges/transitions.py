@@ -23,10 +23,11 @@ import functools
 import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Q
 
+from openhours.accounts.models import User
+from openhours.accounts.permissions import Viewer, require_coordinator
 from openhours.core.errors import DomainError
 
 from .models import Exchange, State
@@ -59,7 +60,9 @@ class Transition:
 
     Refusals: ``not_allowed`` when the actor is not the right person (for a party
     rule, once they are known to be a party; ``{giver}``, ``{receiver}`` and ``{other}``
-    are filled in), ``own_exchange`` when a coordinator is a party, ``wrong_state`` when
+    are filled in); for a coordinator's move, ``coordinators_can`` finishes
+    ``require_coordinator``'s "Only coordinators can …" and ``own_exchange`` refuses a
+    coordinator who is a party; ``wrong_state`` when
     the exchange is not in a source state, unless ``wrong_states`` says something more
     specific for the state it is in.
     """
@@ -74,6 +77,7 @@ class Transition:
     next_step: bool = False
     new_exchange: bool = False
     not_allowed: str = ""
+    coordinators_can: str = ""
     own_exchange: str = ""
     wrong_state: str = ""
     wrong_states: Mapping[State, str] = field(default_factory=dict)
@@ -245,7 +249,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         note="with a reason and the minutes to confirm",
         offer="resolve",
         next_step=True,
-        not_allowed="Only coordinators can resolve disputes.",
+        coordinators_can="resolve disputes",
         own_exchange=RESOLVE_OWN,
         wrong_state="This exchange isn't disputed.",
     ),
@@ -258,7 +262,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         note="with a reason",
         offer="resolve",
         next_step=True,
-        not_allowed="Only coordinators can resolve disputes.",
+        coordinators_can="resolve disputes",
         own_exchange=RESOLVE_OWN,
         wrong_state="This exchange isn't disputed.",
     ),
@@ -269,7 +273,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         who=Who.COORDINATOR,
         services=("record_offline_exchange",),
         note="recording an exchange for offline members, with a reason",
-        not_allowed="Only coordinators can record exchanges for other members.",
+        coordinators_can="record exchanges for other members",
         own_exchange="You can't record an exchange you took part in; ask another coordinator.",
     ),
 )
@@ -282,11 +286,7 @@ def current_state(exchange: Exchange) -> State | None:
     return None if exchange._state.adding else State(exchange.state)
 
 
-def _is_coordinator(user: Any) -> bool:
-    return bool(getattr(user, "is_coordinator", False))
-
-
-def _actor_refusal(t: Transition, exchange: Exchange, actor: Any) -> str | None:
+def _actor_refusal(t: Transition, exchange: Exchange, actor: Viewer | None) -> str | None:
     """Why ``actor`` may not make this move, or None when they may (state aside)."""
     who = t.who
     if who is Who.SYSTEM:
@@ -294,11 +294,12 @@ def _actor_refusal(t: Transition, exchange: Exchange, actor: Any) -> str | None:
     if actor is None:
         return NOT_A_PARTY
     if who is Who.MEMBER:
-        approved = getattr(actor, "is_active", False) and getattr(actor, "is_approved", False)
+        approved = isinstance(actor, User) and actor.is_approved_member
         return None if approved else t.not_allowed
     if who is Who.COORDINATOR:
-        if not _is_coordinator(actor):
-            return t.not_allowed
+        # require_coordinator's rule: the role held by an approved, active member.
+        if not (isinstance(actor, User) and actor.is_approved_coordinator):
+            return f"Only coordinators can {t.coordinators_can}."
         return t.own_exchange if exchange.is_party(actor) else None
     if not exchange.is_party(actor):
         return NOT_A_PARTY
@@ -312,7 +313,7 @@ def _actor_refusal(t: Transition, exchange: Exchange, actor: Any) -> str | None:
     return None if right_person else t.not_allowed
 
 
-def _fill(message: str, exchange: Exchange, actor: Any) -> str:
+def _fill(message: str, exchange: Exchange, actor: Viewer | None) -> str:
     if "{" not in message:
         return message
     return message.format(
@@ -322,14 +323,14 @@ def _fill(message: str, exchange: Exchange, actor: Any) -> str:
     )
 
 
-def allows(exchange: Exchange, action: str, actor: Any) -> bool:
+def allows(exchange: Exchange, action: str, actor: Viewer | None) -> bool:
     """Whether ``actor`` (a user, anyone for a page, or None for the system) may make
     this move now. Never raises: for pages deciding what to offer."""
     t = BY_ACTION[action]
     return current_state(exchange) in t.sources and _actor_refusal(t, exchange, actor) is None
 
 
-def check_transition(exchange: Exchange, action: str, actor: Any) -> Transition:
+def check_transition(exchange: Exchange, action: str, actor: User | None) -> Transition:
     """Refuse, with the plain-English reason, a move this actor may not make now.
 
     Called by the service that performs the move, inside its transaction and after it has
@@ -338,6 +339,8 @@ def check_transition(exchange: Exchange, action: str, actor: Any) -> Transition:
     where the exchange has got to.
     """
     t = BY_ACTION[action]
+    if t.who is Who.COORDINATOR and actor is not None:
+        require_coordinator(actor, to=t.coordinators_can)
     refusal = _actor_refusal(t, exchange, actor)
     if refusal is None:
         state = current_state(exchange)
@@ -349,7 +352,7 @@ def check_transition(exchange: Exchange, action: str, actor: Any) -> Transition:
     return t
 
 
-def offered(exchange: Exchange, actor: Any) -> set[str]:
+def offered(exchange: Exchange, actor: Viewer) -> set[str]:
     """The page actions open to ``actor`` on this exchange now."""
     return {t.offer for t in TRANSITIONS if t.offer and allows(exchange, t.action, actor)}
 
@@ -359,7 +362,7 @@ def next_step_actions() -> set[str]:
     return {t.offer for t in TRANSITIONS if t.next_step and t.offer}
 
 
-def turn_q(user: Any) -> Q:
+def turn_q(user: User) -> Q:
     """The exchanges where a next step is ``user``'s as one of the parties, as a filter.
 
     The database twin of ``next_step`` and ``allows`` for the parties' rules (a

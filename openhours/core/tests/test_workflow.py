@@ -36,20 +36,6 @@ def test_notifications_never_import_the_workflow_helpers_that_call_them() -> Non
     assert "openhours.core.workflow" not in _imports("notifications")
 
 
-def test_a_short_message_is_told_as_it_is() -> None:
-    assert workflow.clip("Maya agreed to your exchange.") == "Maya agreed to your exchange."
-
-
-def test_a_long_message_is_cut_to_fit_and_says_so() -> None:
-    clipped = workflow.clip("x" * 600)
-    assert len(clipped) == workflow.NOTIFICATION_LENGTH
-    assert clipped.endswith("x…")
-
-
-def test_a_long_message_can_be_cut_without_a_mark() -> None:
-    assert workflow.clip("x" * 600, mark="") == "x" * workflow.NOTIFICATION_LENGTH
-
-
 @pytest.mark.django_db
 def test_recording_a_step_answers_the_actors_notifications_for_that_page_only() -> None:
     maya, gil = UserFactory(), UserFactory()

@@ -14,7 +14,7 @@ from django.urls import reverse
 from openhours.accounts.models import User
 from openhours.core import workflow
 from openhours.core.errors import DomainError
-from openhours.ledger.formatting import minutes_in_words
+from openhours.core.minutes import is_quarter_hours, minutes_in_words
 from openhours.ledger.services import pay_for_exchange
 
 from ..models import MINUTES_CEILING, Exchange, ExchangeEvent, State
@@ -56,7 +56,7 @@ def check_minutes(minutes: int, *, field: str = "hours", most: int | None = None
     most = max_minutes() if most is None else most
     if minutes <= 0:
         raise DomainError("Record at least a quarter of an hour.", field=field)
-    if minutes % 15:
+    if not is_quarter_hours(minutes):
         raise DomainError(
             "Record time in quarter hours, for example 0.75 or 1.5 hours.", field=field
         )
@@ -70,7 +70,7 @@ def check_minutes(minutes: int, *, field: str = "hours", most: int | None = None
 
 
 def require_can_take_part(user: User, *, you: bool) -> None:
-    if not user.is_active or not user.is_approved:
+    if not user.is_approved_member:
         if you:
             raise DomainError("Your membership is waiting for a coordinator's approval.")
         raise DomainError(f"{user} can't take part in exchanges at the moment.")
@@ -181,15 +181,13 @@ def tell_both(exchange: Exchange, *, verb: str, message: str, actor: User | None
 
 
 def tell_coordinators(exchange: Exchange, *, verb: str, message: str, actor: User | None) -> None:
-    coordinators = User.objects.filter(role="coordinator", is_active=True).exclude(
-        pk__in=[exchange.giver_id, exchange.receiver_id]
+    """Every coordinator who may act (approved, active) and is not a party, in key order:
+    only they could resolve it."""
+    workflow.tell_each(
+        User.objects.coordinators().exclude(pk__in=[exchange.giver_id, exchange.receiver_id]),
+        verb=verb,
+        message=message,
+        url=exchange_url(exchange),
+        actor=actor,
+        needs_action=True,
     )
-    for coordinator in coordinators.order_by("pk"):
-        tell(
-            exchange,
-            recipient=coordinator,
-            verb=verb,
-            message=message,
-            actor=actor,
-            needs_action=True,
-        )

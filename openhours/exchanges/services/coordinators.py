@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from openhours.accounts.models import User
 from openhours.core.errors import DomainError
-from openhours.ledger.formatting import minutes_in_words
+from openhours.core.minutes import minutes_in_words
 
 from ..models import Exchange, State
 from ..transitions import check_transition

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from openhours.accounts.models import User
 from openhours.core.errors import DomainError
-from openhours.ledger.formatting import minutes_in_words
+from openhours.core.minutes import minutes_in_words
 from openhours.posts.models import Kind, Post
 
 from ..models import ACTIVE_STATES, Exchange, ExchangeMessage, State

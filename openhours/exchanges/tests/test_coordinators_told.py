@@ -17,12 +17,6 @@ from openhours.notifications.models import Notification
 pytestmark = pytest.mark.django_db
 
 
-# Strict: once exchanges/services/_common.py `tell_coordinators` adopts User.objects.coordinators(),
-# this passes and the marker must go (an unexpected pass fails the suite).
-@pytest.mark.xfail(
-    strict=True,
-    reason="exchanges.services._common.tell_coordinators tells waiting coordinators",
-)
 def test_only_approved_active_coordinators_hear_of_a_dispute(
     delivered: Exchange, member: User, coordinator: User
 ) -> None:

@@ -14,13 +14,14 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
-from openhours.accounts.models import Role, User
+from openhours.accounts.models import User
+from openhours.accounts.permissions import require_coordinator
 from openhours.core import workflow
 from openhours.core.errors import DomainError
+from openhours.core.minutes import QUARTER_HOUR, QUARTER_HOURS_MESSAGE, is_quarter_hours
 
 from ..models import (
     MAX_SESSION_MINUTES,
-    QUARTER_HOUR,
     Attendance,
     AttendanceStatus,
     EventVerb,
@@ -43,7 +44,8 @@ NOT_AN_ATTENDEE = "Only members who were marked as attending can confirm or disp
 ALREADY_RESPONDED = "You have already answered for this session."
 REASON_NEEDED = "Give a reason; it is kept in the session's history."
 DISPUTE_REASON_NEEDED = "Say briefly what happened, for the person who ran the session."
-ONLY_COORDINATORS = "Only coordinators can do that."
+ONLY_COORDINATORS_TO = "do that"
+ONLY_COORDINATORS = f"Only coordinators can {ONLY_COORDINATORS_TO}."  # require_coordinator's
 OWN_SESSION = "You run this session; ask another coordinator."
 FINISHED_ALREADY = "This session is already settled, closed or cancelled."
 WAITING = "Some attendees haven't answered yet; it settles once they do, or automatically."
@@ -69,8 +71,8 @@ def check_quarter_hours(minutes: int, *, field: str, what: str) -> None:
             f"{what} must last between a quarter of an hour and {MAX_SESSION_MINUTES // 60} hours.",
             field=field,
         )
-    if minutes % QUARTER_HOUR:
-        raise DomainError("Use quarter hours, for example 0.75 or 1.5.", field=field)
+    if not is_quarter_hours(minutes):
+        raise DomainError(QUARTER_HOURS_MESSAGE, field=field)
 
 
 def lock(session: GroupSession) -> GroupSession:
@@ -96,15 +98,24 @@ def attendance(session: GroupSession, member: User, status: str, refusal: str) -
     return found
 
 
-def require_coordinator(actor: User, session: GroupSession) -> None:
-    if not actor.is_coordinator:
-        raise DomainError(ONLY_COORDINATORS)
+def require_coordinator_not_giver(actor: User, session: GroupSession) -> None:
+    """A coordinator who may act (``require_coordinator``), and not on their own session."""
+    require_coordinator(actor, to=ONLY_COORDINATORS_TO)
     if actor.pk == session.giver_id:
         raise DomainError(OWN_SESSION)
 
 
-def coordinators() -> list[User]:
-    return list(User.objects.filter(role=Role.COORDINATOR, is_active=True).order_by("pk"))
+def tell_coordinators(
+    session: GroupSession, verb: str, message: str, *, needs_action: bool = False
+) -> None:
+    """Tell every coordinator who may act (approved, active), in key order."""
+    workflow.tell_each(
+        User.objects.coordinators(),
+        verb=verb,
+        message=message,
+        url=session_url(session),
+        needs_action=needs_action,
+    )
 
 
 def record(
@@ -135,11 +146,7 @@ def tell(
     actor: User | None = None,
     needs_action: bool = False,
 ) -> None:
-    """In-app notification (and email, per the recipient's choice, after commit).
-
-    A message too long for a notification is cut at the limit with no mark, as group
-    sessions always have (exchanges end theirs with "…").
-    """
+    """In-app notification (and email, per the recipient's choice, after commit)."""
     workflow.tell(
         recipient=recipient,
         verb=verb,
@@ -147,5 +154,4 @@ def tell(
         url=session_url(session),
         actor=actor,
         needs_action=needs_action,
-        mark="",
     )

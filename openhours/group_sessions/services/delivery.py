@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from openhours.accounts.models import User
 from openhours.core.errors import DomainError
+from openhours.core.minutes import is_quarter_hours
 
 from ..models import (
-    QUARTER_HOUR,
     Attendance,
     AttendanceStatus,
     EventVerb,
@@ -80,7 +80,7 @@ def record_delivery(
 
 def _check_delivered_time(delivered_minutes: int, preparation_minutes: int) -> None:
     c.check_quarter_hours(delivered_minutes, field="delivered_hours", what="The session")
-    if preparation_minutes < 0 or preparation_minutes % QUARTER_HOUR:
+    if preparation_minutes < 0 or not is_quarter_hours(preparation_minutes):
         raise DomainError("Use quarter hours for preparation, or 0.", field="preparation_hours")
     if preparation_minutes > delivered_minutes:
         raise DomainError(
@@ -165,7 +165,7 @@ def remove_attendee(
     now = timezone.now()
     with transaction.atomic():
         session = c.lock(session)
-        c.require_coordinator(coordinator, session)
+        c.require_coordinator_not_giver(coordinator, session)
         if not reason:
             raise DomainError(c.REASON_NEEDED, field="reason")
         if session.status not in (SessionStatus.OPEN, SessionStatus.DELIVERED):

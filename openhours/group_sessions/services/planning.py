@@ -170,7 +170,7 @@ def _check_cancel(session: GroupSession, *, actor: User, reason: str) -> None:
                 else c.FINISHED_ALREADY
             )
         return
-    c.require_coordinator(actor, session)
+    c.require_coordinator_not_giver(actor, session)
     if not reason:
         raise DomainError(c.REASON_NEEDED, field="reason")
     if session.status not in (SessionStatus.OPEN, SessionStatus.DELIVERED):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from openhours.accounts.models import User
 from openhours.core.errors import DomainError
-from openhours.ledger.formatting import minutes_in_words
+from openhours.core.minutes import minutes_in_words
 from openhours.ledger.models import Transfer
 from openhours.ledger.selectors import spendable_minutes
 from openhours.ledger.services import LimitExceeded, pay_for_group_session
@@ -161,14 +161,12 @@ def _block(session: GroupSession, message: str, *, now: datetime) -> None:
     session.needs_attention = message
     session.save(update_fields=["needs_attention"])
     c.record(session, EventVerb.BLOCKED, now=now, message=message)
-    for coordinator in c.coordinators():
-        c.tell(
-            coordinator,
-            "group_session.blocked",
-            f"The session “{session.title}” can't settle: {message}",
-            session,
-            needs_action=True,
-        )
+    c.tell_coordinators(
+        session,
+        "group_session.blocked",
+        f"The session “{session.title}” can't settle: {message}",
+        needs_action=True,
+    )
 
 
 def _tell_settled(
@@ -215,10 +213,8 @@ def _tell_settled(
         )
     if left_out:
         names = ", ".join(a.member.full_name for a in left_out)
-        for coordinator in c.coordinators():
-            c.tell(
-                coordinator,
-                "group_session.left_out",
-                f"“{session.title}” settled without charging {names}: below the lower limit.",
-                session,
-            )
+        c.tell_coordinators(
+            session,
+            "group_session.left_out",
+            f"“{session.title}” settled without charging {names}: below the lower limit.",
+        )

@@ -18,12 +18,6 @@ from .conftest import delivered_session
 pytestmark = pytest.mark.django_db
 
 
-# Strict: once group_sessions/services.py `_coordinators()` adopts User.objects.coordinators(),
-# this passes and the marker must go (an unexpected pass fails the suite).
-@pytest.mark.xfail(
-    strict=True,
-    reason="group_sessions.services._coordinators tells waiting coordinators",
-)
 def test_only_approved_active_coordinators_hear_that_settlement_is_blocked(
     member: User, coordinator: User, attendees: list[User]
 ) -> None:
