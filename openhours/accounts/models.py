@@ -122,7 +122,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_coordinator(self) -> bool:
-        return self.role == Role.COORDINATOR
+        """``coordinator_q`` for a user already in memory: who may act as a coordinator.
+
+        The role alone is not enough: a coordinator whose account is waiting, declined or
+        deactivated sees no coordinators' pages and can't act (``require_coordinator``),
+        as ``User.objects.coordinators()`` leaves them out of what coordinators are told.
+        """
+        return self.role == Role.COORDINATOR and self.is_approved_member
 
     @property
     def is_approved(self) -> bool:
@@ -132,11 +138,3 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_approved_member(self) -> bool:
         """``approved_member_q`` for a user already in memory."""
         return self.is_active and self.is_approved
-
-    @property
-    def is_approved_coordinator(self) -> bool:
-        """``coordinator_q`` for a user already in memory: who may act as a coordinator.
-
-        ``is_coordinator`` is the role alone; this adds approval and an active account.
-        """
-        return self.is_coordinator and self.is_approved_member

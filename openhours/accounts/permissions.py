@@ -28,11 +28,11 @@ def require_coordinator(actor: User, *, to: str) -> None:
     """Refuse anyone who may not act as a coordinator, in one shape for every service:
     ``DomainError("Only coordinators can <to>.")``.
 
-    The rule is ``User.is_approved_coordinator``: the role alone is not enough, so a
-    coordinator whose account is waiting, declined or deactivated can't act, just as
+    The rule is ``User.is_coordinator``: the role alone is not enough, so a coordinator
+    whose account is waiting, declined or deactivated can't act, just as
     ``User.objects.coordinators()`` leaves them out of everything coordinators are told.
     """
-    if not actor.is_approved_coordinator:
+    if not actor.is_coordinator:
         raise DomainError(f"Only coordinators can {to}.")
 
 

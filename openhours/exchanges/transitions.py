@@ -297,8 +297,8 @@ def _actor_refusal(t: Transition, exchange: Exchange, actor: Viewer | None) -> s
         approved = isinstance(actor, User) and actor.is_approved_member
         return None if approved else t.not_allowed
     if who is Who.COORDINATOR:
-        # require_coordinator's rule: the role held by an approved, active member.
-        if not (isinstance(actor, User) and actor.is_approved_coordinator):
+        # The rule require_coordinator applies: the role, held by an approved, active member.
+        if not (isinstance(actor, User) and actor.is_coordinator):
             return f"Only coordinators can {t.coordinators_can}."
         return t.own_exchange if exchange.is_party(actor) else None
     if not exchange.is_party(actor):
@@ -319,7 +319,7 @@ def _fill(message: str, exchange: Exchange, actor: Viewer | None) -> str:
     return message.format(
         giver=exchange.giver,
         receiver=exchange.receiver,
-        other=exchange.other_party(actor),
+        other=exchange.other_party(actor) if actor is not None else "",
     )
 
 

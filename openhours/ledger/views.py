@@ -22,9 +22,9 @@ from openhours.accounts.permissions import coordinator_required, member_required
 from openhours.core.errors import DomainError
 from openhours.core.forms import add_domain_error
 from openhours.core.http import MemberRequest
+from openhours.core.minutes import minutes_as_decimal_hours, minutes_in_words
 
 from . import limits, selectors, services
-from .formatting import minutes_as_decimal_hours, minutes_in_words
 from .forms import (
     COLLEAGUE,
     AdjustForm,

@@ -92,7 +92,7 @@ def _already_suggested(post_id: int) -> set[int]:
 
 def can_invite(*, post: Post, inviter: User) -> bool:
     """The requester and coordinators may invite people to a request."""
-    return post.author_id == inviter.pk or inviter.is_approved_coordinator
+    return post.author_id == inviter.pk or inviter.is_coordinator
 
 
 def invite_to_request(*, post: Post, member: User, inviter: User) -> Suggestion:

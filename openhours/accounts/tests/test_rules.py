@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from openhours.accounts.models import Approval, Role, User, approved_member_q
 from openhours.accounts.permissions import require_coordinator
@@ -49,7 +51,7 @@ def test_the_coordinators_are_approved_active_coordinators_only_in_key_order(
 ) -> None:
     extra = UserFactory(role=Role.COORDINATOR, full_name="Aaron First By Name")
     assert list(User.objects.coordinators()) == [cast["coordinator"], extra]
-    assert {n for n, u in cast.items() if u.is_approved_coordinator} == {"coordinator"}
+    assert {n for n, u in cast.items() if u.is_coordinator} == {"coordinator"}
 
 
 def test_the_rule_reaches_users_through_a_relation(cast: dict[str, User]) -> None:
@@ -81,3 +83,13 @@ def test_require_coordinator_lets_an_approved_active_coordinator_act(
     cast: dict[str, User],
 ) -> None:
     require_coordinator(cast["coordinator"], to="reverse transfers")
+
+
+@pytest.mark.parametrize("who", ["waiting coordinator", "declined coordinator"])
+def test_a_coordinator_who_may_not_act_is_refused_the_coordinators_pages(
+    cast: dict[str, User], who: str, client: Client
+) -> None:
+    client.force_login(cast[who])
+    assert client.get(reverse("membership:approvals")).status_code == 403
+    client.force_login(cast["coordinator"])
+    assert client.get(reverse("membership:approvals")).status_code == 200
