@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -30,9 +32,9 @@ def cast(db: None) -> dict[str, User]:
     }
 
 
-def names(cast: dict[str, User], users: object) -> set[str]:
+def names(cast: dict[str, User], users: Iterable[User]) -> set[str]:
     by_pk = {u.pk: name for name, u in cast.items()}
-    return {by_pk[u.pk] for u in users}  # type: ignore[attr-defined]
+    return {by_pk[u.pk] for u in users}
 
 
 def test_approved_members_leave_out_the_waiting_the_declined_and_the_deactivated(

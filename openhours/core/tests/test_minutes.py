@@ -73,7 +73,7 @@ class HoursForm(forms.Form):
 def errors(data: dict[str, str]) -> dict[str, list[str]]:
     form = HoursForm(data)
     form.is_valid()
-    return {k: list(v) for k, v in form.errors.items()}
+    return {k: [str(e) for e in v] for k, v in form.errors.items()}
 
 
 def test_the_field_accepts_quarter_hours_as_decimals() -> None:
