@@ -25,8 +25,45 @@ class Approval(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
+def approved_member_q(prefix: str = "") -> models.Q:
+    """The one rule for "an approved, active member", as a filter.
+
+    ``prefix`` reaches a user through a relation: ``approved_member_q("user__")`` filters
+    profiles by their user. A declined or pending member, or a deactivated account, is
+    never listed, found, chosen, ranked or told anything.
+    """
+    return models.Q(**{f"{prefix}is_active": True, f"{prefix}approval": Approval.APPROVED})
+
+
+def coordinator_q(prefix: str = "") -> models.Q:
+    """The one rule for "the coordinators": the coordinator role held by an approved,
+    active member. A coordinator who is waiting, declined or deactivated is neither told
+    things meant for coordinators nor allowed to act as one (``require_coordinator``)."""
+    return approved_member_q(prefix) & models.Q(**{f"{prefix}role": Role.COORDINATOR})
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def approved_members(self) -> UserQuerySet:
+        """Approved, active members (see ``approved_member_q``)."""
+        return self.filter(approved_member_q())
+
+    def coordinators(self) -> UserQuerySet:
+        """Approved, active coordinators (see ``coordinator_q``), in key order so they
+        are told, and their rows locked, in one fixed order."""
+        return self.filter(coordinator_q()).order_by("pk")
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
+
+    def get_queryset(self) -> UserQuerySet:
+        return UserQuerySet(self.model, using=self._db)
+
+    def approved_members(self) -> UserQuerySet:
+        return self.get_queryset().approved_members()
+
+    def coordinators(self) -> UserQuerySet:
+        return self.get_queryset().coordinators()
 
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         if not email:
@@ -85,8 +122,19 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_coordinator(self) -> bool:
-        return self.role == Role.COORDINATOR
+        """``coordinator_q`` for a user already in memory: who may act as a coordinator.
+
+        The role alone is not enough: a coordinator whose account is waiting, declined or
+        deactivated sees no coordinators' pages and can't act (``require_coordinator``),
+        as ``User.objects.coordinators()`` leaves them out of what coordinators are told.
+        """
+        return self.role == Role.COORDINATOR and self.is_approved_member
 
     @property
     def is_approved(self) -> bool:
         return self.approval == Approval.APPROVED
+
+    @property
+    def is_approved_member(self) -> bool:
+        """``approved_member_q`` for a user already in memory."""
+        return self.is_active and self.is_approved

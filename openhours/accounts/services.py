@@ -11,6 +11,7 @@ from django.utils import timezone
 from openhours.core.errors import DomainError
 
 from .models import Approval, Role, User
+from .permissions import require_coordinator
 
 
 def approval_for_email(email: str) -> str:
@@ -28,8 +29,7 @@ def decide_membership(*, coordinator: User, member: User, approve: bool) -> User
     """The approval state change and the email. Call it through
     ``openhours.membership.services.decide_membership``, which grants the joining credit in
     the same transaction (accounts sits below the ledger, so it can't do that here)."""
-    if not coordinator.is_coordinator:
-        raise DomainError("Only a coordinator can approve or decline members.")
+    require_coordinator(coordinator, to="approve or decline members")
     if member.approval != Approval.PENDING:
         raise DomainError(f"{member} is not waiting for approval.")
     with transaction.atomic():
@@ -60,8 +60,7 @@ def _tell_member_approved(member: User) -> None:
 
 
 def set_role(*, coordinator: User, member: User, role: str) -> User:
-    if not coordinator.is_coordinator:
-        raise DomainError("Only a coordinator can change roles.")
+    require_coordinator(coordinator, to="change roles")
     if role not in Role.values:
         raise DomainError("Choose a role from the list.")
     if member.pk == coordinator.pk and role != Role.COORDINATOR:

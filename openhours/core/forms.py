@@ -6,11 +6,15 @@ and the error with aria-describedby, so a screen reader announces why a field wa
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.widgets import Widget
+
+from .errors import DomainError
 
 
 class AccessibleBoundField(BoundField):
@@ -31,3 +35,28 @@ class FormRenderer(TemplatesSetting):
     form_template_name = "core/forms/form.html"
     field_template_name = "core/forms/field.html"
     bound_field_class = AccessibleBoundField
+
+
+def domain_error_field(
+    form: forms.Form, exc: DomainError, *, renamed: Mapping[str, str | None] | None = None
+) -> str | None:
+    """The field of ``form`` a service's refusal belongs beside, or None for the whole form.
+
+    ``renamed`` maps a service's field name to the form's where they differ (the service
+    says ``starts_at``, the form asks for ``date``; None puts it above the form). A field
+    the form doesn't have also goes above the form, so a refusal is never lost.
+    """
+    field = exc.field
+    if renamed is not None and field is not None and field in renamed:
+        field = renamed[field]
+    return field if field is not None and field in form.fields else None
+
+
+def add_domain_error(
+    form: forms.Form, exc: DomainError, *, renamed: Mapping[str, str | None] | None = None
+) -> str | None:
+    """Show a service's refusal on ``form``: beside its field, or above the form when no
+    field of the form names it. Returns the field used (None for the whole form)."""
+    field = domain_error_field(form, exc, renamed=renamed)
+    form.add_error(field, exc.message)
+    return field

@@ -5,28 +5,15 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from openhours.core.minutes import QuarterHoursField, hours_to_minutes
 from openhours.members.forms import MemberField
 
 from .models import Helped
 
-HOURS_WIDGET = forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal", "min": "0.25"})
-
-
-def hours_field(*, label: str, required: bool = True, help_text: str = "") -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        min_value=Decimal("0.25"),
-        max_value=Decimal("100"),
-        decimal_places=2,
-        help_text=help_text or "In quarter hours: 0.25, 0.5, 1, 1.5 …",
-        widget=HOURS_WIDGET,
-    )
-
 
 def to_minutes(hours: Decimal | None) -> int | None:
-    """Hours from a form as integer minutes; the services refuse anything not in quarters."""
-    return None if hours is None else int(hours * 60)
+    """Hours from an optional field as integer minutes (None when left blank)."""
+    return None if hours is None else hours_to_minutes(hours)
 
 
 class ProposeForm(forms.Form):
@@ -37,7 +24,7 @@ class ProposeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="A short hello: what you can offer or what you hope for, and when suits you.",
     )
-    estimated_hours = hours_field(
+    estimated_hours = QuarterHoursField(
         label="Estimated time (hours, optional)",
         required=False,
         help_text="Leave blank to use the post's estimate. In quarter hours: 0.25, 0.5, 1 …",
@@ -62,7 +49,7 @@ class StartExchangeForm(ProposeForm):
 
 
 class DeliverForm(forms.Form):
-    hours = hours_field(label="Time given (hours)")
+    hours = QuarterHoursField(label="Time given (hours)")
     delivered_on = forms.DateField(
         label="Date", widget=forms.DateInput(attrs={"type": "date"}), required=False
     )
@@ -76,7 +63,7 @@ class DeliverForm(forms.Form):
 
 
 class CorrectionForm(forms.Form):
-    hours = hours_field(label="The time it should be (hours)")
+    hours = QuarterHoursField(label="The time it should be (hours)")
     reason = forms.CharField(
         label="Why?", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -131,7 +118,7 @@ class ResolveForm(forms.Form):
         choices=[("confirm", "Confirm the exchange"), ("cancel", "Cancel it: no credits move")],
         widget=forms.RadioSelect,
     )
-    hours = hours_field(
+    hours = QuarterHoursField(
         label="Time to confirm (hours)",
         required=False,
         help_text="Needed to confirm. In quarter hours: 0.25, 0.5, 1, 1.5 …",
@@ -153,7 +140,7 @@ class ResolveForm(forms.Form):
 class OfflineExchangeForm(forms.Form):
     giver = MemberField(label="Who gave the time?")
     receiver = MemberField(label="Who received it?")
-    hours = hours_field(label="Time given (hours)")
+    hours = QuarterHoursField(label="Time given (hours)")
     delivered_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
     title = forms.CharField(label="What was it about?", max_length=140)
     description = forms.CharField(

@@ -8,16 +8,21 @@ state, time in positive quarter hours, and credits posted exactly when confirmed
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Mod
 from django.db.models.lookups import Exact
 
+from openhours.accounts.models import User
 from openhours.core.models import AppendOnlyModel, AppendOnlyQuerySet
 from openhours.ledger.models import Transfer
 from openhours.posts.models import Post
+
+if TYPE_CHECKING:
+    # Annotations only: accounts.permissions loads auth views, which models need not import.
+    from openhours.accounts.permissions import Viewer
 
 # A hard ceiling in the database; the working maximum is OPENHOURS_EXCHANGE_MAX_MINUTES.
 MINUTES_CEILING = 100 * 60
@@ -164,11 +169,11 @@ class Exchange(models.Model):
         """How the ledger refers to this exchange's transfer."""
         return f"exchange:{self.pk}"
 
-    def is_party(self, user: Any) -> bool:
-        return getattr(user, "pk", None) in {self.giver_id, self.receiver_id}
+    def is_party(self, user: Viewer) -> bool:
+        return user.pk is not None and user.pk in {self.giver_id, self.receiver_id}
 
-    def other_party(self, user: Any) -> Any:
-        return self.receiver if getattr(user, "pk", None) == self.giver_id else self.giver
+    def other_party(self, user: Viewer) -> User:
+        return self.receiver if user.pk == self.giver_id else self.giver
 
     @property
     def is_active(self) -> bool:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from openhours.accounts.models import User
+from openhours.accounts.permissions import Viewer
 from openhours.members.models import Profile
 
 from .models import (
@@ -22,11 +22,12 @@ from .models import (
     Thanks,
 )
 from .permissions import can_read_conversation, can_see_contact_details, can_view
+from .transitions import turn_q
 
 SHOW_CHOICES = ("action", "active", "finished")
 
 
-def get_exchange_for_member(exchange_id: int, user: Any) -> Exchange:
+def get_exchange_for_member(exchange_id: int, user: Viewer) -> Exchange:
     """The exchange, for one of its two parties (or a coordinator once it is disputed or
     when one recorded it). Everyone else gets a 404, as if it didn't exist."""
     exchange = (
@@ -40,13 +41,9 @@ def get_exchange_for_member(exchange_id: int, user: Any) -> Exchange:
 
 
 def needs_action_filter(user: User) -> Q:
-    """Exchanges whose next step is ``user``'s (the same rule as permissions.needs_action)."""
-    return (
-        (Q(state=State.PROPOSED) & ~Q(proposed_by=user) & (Q(giver=user) | Q(receiver=user)))
-        | Q(state=State.ACCEPTED, giver=user)
-        | Q(state=State.DELIVERED, receiver=user)
-        | Q(state=State.CORRECTION_PROPOSED, giver=user)
-    )
+    """Exchanges whose next step is ``user``'s (the same rule as permissions.needs_action,
+    both read from ``transitions.TRANSITIONS``)."""
+    return turn_q(user)
 
 
 def exchanges_for_member(user: User, *, show: str = "active") -> QuerySet[Exchange]:
@@ -69,7 +66,7 @@ def timeline(exchange: Exchange) -> list[ExchangeEvent]:
     return list(exchange.events.select_related("actor").order_by("created_at", "pk"))
 
 
-def conversation_for_viewer(exchange: Exchange, viewer: Any) -> list[ExchangeMessage] | None:
+def conversation_for_viewer(exchange: Exchange, viewer: Viewer) -> list[ExchangeMessage] | None:
     """The messages, or None when this viewer may not read them."""
     if not can_read_conversation(viewer, exchange):
         return None
@@ -84,7 +81,7 @@ class ContactDetails:
     availability: str
 
 
-def contact_details_for_viewer(exchange: Exchange, viewer: Any) -> ContactDetails | None:
+def contact_details_for_viewer(exchange: Exchange, viewer: Viewer) -> ContactDetails | None:
     """The other party's email and preferred ways to meet, once agreed; otherwise None."""
     if not can_see_contact_details(viewer, exchange):
         return None
@@ -102,7 +99,7 @@ def thanks_for_exchange(exchange: Exchange) -> list[Thanks]:
     return list(exchange.thanks.select_related("author", "recipient").order_by("created_at"))
 
 
-def own_feedback(exchange: Exchange, user: Any) -> Feedback | None:
+def own_feedback(exchange: Exchange, user: Viewer) -> Feedback | None:
     """A member sees only the feedback they left themselves."""
     return Feedback.objects.filter(exchange=exchange, author_id=getattr(user, "pk", None)).first()
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from openhours.accounts.http import MemberRequest
 from openhours.accounts.permissions import coordinator_required, member_required
 from openhours.core.errors import DomainError
+from openhours.core.forms import add_domain_error, domain_error_field
 from openhours.members.selectors import get_profile_for_viewer
 from openhours.posts.models import Kind
 from openhours.posts.selectors import get_post_for_viewer
@@ -45,10 +46,6 @@ from .models import Exchange, Helped, State
 from .permissions import available_actions, can_resolve, needs_action
 
 PAGE_SIZE = 20
-
-
-def _field(exc: DomainError, form: forms.Form) -> str | None:
-    return exc.field if exc.field in form.fields else None
 
 
 def _status(form: forms.Form) -> int:
@@ -139,7 +136,7 @@ def respond(request: MemberRequest, post_id: int) -> HttpResponse:
                 estimated_minutes=form.estimated_minutes(),
             )
         except DomainError as exc:
-            form.add_error(_field(exc, form), exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"Sent. We've asked {post.author} to agree it.")
             return redirect("exchanges:detail", exchange_id=exchange.pk)
@@ -173,7 +170,7 @@ def start(request: MemberRequest, user_id: int) -> HttpResponse:
                 estimated_minutes=form.estimated_minutes(),
             )
         except DomainError as exc:
-            form.add_error(_field(exc, form), exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"Sent. We've asked {other} to agree it.")
             return redirect("exchanges:detail", exchange_id=exchange.pk)
@@ -362,7 +359,7 @@ def _step(request: MemberRequest, exchange_id: int, step: Step) -> HttpResponse:
         try:
             step.run(exchange, request.user, form.cleaned_data)
         except DomainError as exc:
-            form.add_error(_field(exc, form), exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, step.success)
             return redirect("exchanges:detail", exchange_id=exchange.pk)
@@ -420,7 +417,7 @@ def post_message(request: MemberRequest, exchange_id: int) -> HttpResponse:
                 exchange=exchange, author=request.user, body=form.cleaned_data["body"]
             )
         except DomainError as exc:
-            form.add_error(_field(exc, form), exc.message)
+            add_domain_error(form, exc)
         else:
             if not request.htmx:
                 return redirect(reverse("exchanges:detail", args=[exchange.pk]) + "#conversation")
@@ -443,10 +440,10 @@ def leave_thanks(request: MemberRequest, exchange_id: int) -> HttpResponse:
                 exchange=exchange, author=request.user, body=form.cleaned_data["body"]
             )
         except DomainError as exc:
-            if _field(exc, form) is None:
+            if domain_error_field(form, exc) is None:
                 messages.error(request, exc.message)
                 return redirect("exchanges:detail", exchange_id=exchange.pk)
-            form.add_error(_field(exc, form), exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "Thank you. We've passed it on.")
             return redirect("exchanges:detail", exchange_id=exchange.pk)
@@ -468,10 +465,10 @@ def leave_feedback(request: MemberRequest, exchange_id: int) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
             )
         except DomainError as exc:
-            if _field(exc, form) is None:
+            if domain_error_field(form, exc) is None:
                 messages.error(request, exc.message)
                 return redirect("exchanges:detail", exchange_id=exchange.pk)
-            form.add_error(_field(exc, form), exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "Thank you for your feedback. Only coordinators read it.")
             return redirect("exchanges:detail", exchange_id=exchange.pk)
@@ -510,7 +507,7 @@ def resolve(request: MemberRequest, exchange_id: int) -> HttpResponse:
                     exchange=exchange, coordinator=request.user, reason=data["reason"]
                 )
         except DomainError as exc:
-            form.add_error(_field(exc, form), exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "Resolved. We've told both members.")
             return redirect("exchanges:disputes")
@@ -545,7 +542,7 @@ def record_offline(request: MemberRequest) -> HttpResponse:
                 reason=data["reason"],
             )
         except DomainError as exc:
-            form.add_error(_field(exc, form), exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "Recorded and confirmed. The time credits have moved.")
             return redirect("exchanges:detail", exchange_id=exchange.pk)

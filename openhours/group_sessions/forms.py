@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from openhours.accounts.models import User
+from openhours.core.minutes import QUARTER_HOURS_HINT, QuarterHoursField, hours_to_minutes
 from openhours.posts.models import Kind, Post
 from openhours.posts.models import Status as PostStatus
 
@@ -16,27 +17,6 @@ from .models import MAX_CAPACITY, MAX_SESSION_MINUTES
 from .services import SessionDetails
 
 MAX_HOURS = Decimal(MAX_SESSION_MINUTES) / 60
-
-
-def _quarter_hours_field(label: str, help_text: str, *, minimum: str = "0.25") -> Any:
-    return forms.DecimalField(
-        label=label,
-        min_value=Decimal(minimum),
-        max_value=MAX_HOURS,
-        decimal_places=2,
-        help_text=help_text,
-        widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
-    )
-
-
-def _minutes(hours: Decimal) -> int:
-    return int(hours * 60)
-
-
-def _check_quarter(hours: Decimal) -> Decimal:
-    if (hours * 4) % 1:
-        raise forms.ValidationError("Use quarter hours, for example 0.75 or 1.5.")
-    return hours
 
 
 class SessionForm(forms.Form):
@@ -59,8 +39,10 @@ class SessionForm(forms.Form):
     time = forms.TimeField(
         label="Start time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-    planned_hours = _quarter_hours_field(
-        "Length (hours)", "In quarter hours: 0.25, 0.5, 1, 1.5 … up to 8."
+    planned_hours = QuarterHoursField(
+        label="Length (hours)",
+        help_text="In quarter hours: 0.25, 0.5, 1, 1.5 … up to 8.",
+        max_hours=MAX_HOURS,
     )
     capacity = forms.IntegerField(
         label="Places",
@@ -83,9 +65,6 @@ class SessionForm(forms.Form):
         ).order_by("-created_at")
         self.fields["offer"].queryset = offers  # type: ignore[attr-defined]
 
-    def clean_planned_hours(self) -> Decimal:
-        return _check_quarter(self.cleaned_data["planned_hours"])
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("online") and not (data.get("location") or "").strip():
@@ -99,7 +78,7 @@ class SessionForm(forms.Form):
             title=data["title"],
             description=data["description"],
             starts_at=starts_at,
-            planned_minutes=_minutes(data["planned_hours"]),
+            planned_minutes=hours_to_minutes(data["planned_hours"]),
             capacity=data["capacity"],
             online=data["online"],
             location=data["location"],
@@ -108,13 +87,14 @@ class SessionForm(forms.Form):
 
 
 class DeliveryForm(forms.Form):
-    delivered_hours = _quarter_hours_field(
-        "How long did it run (hours)?", "In quarter hours: 0.25, 0.5, 1, 1.5 …"
+    delivered_hours = QuarterHoursField(
+        label="How long did it run (hours)?", help_text=QUARTER_HOURS_HINT, max_hours=MAX_HOURS
     )
-    preparation_hours = _quarter_hours_field(
-        "Preparation time (hours)",
-        "In quarter hours, or 0. Paid once, up to the length of the session.",
-        minimum="0",
+    preparation_hours = QuarterHoursField(
+        label="Preparation time (hours)",
+        help_text="In quarter hours, or 0. Paid once, up to the length of the session.",
+        min_hours="0",
+        max_hours=MAX_HOURS,
     )
     attendees = forms.ModelMultipleChoiceField(
         label="Who attended?",
@@ -130,19 +110,13 @@ class DeliveryForm(forms.Form):
         field.queryset = signed_up  # type: ignore[attr-defined]
         field.label_from_instance = lambda user: user.full_name  # type: ignore[attr-defined]
 
-    def clean_delivered_hours(self) -> Decimal:
-        return _check_quarter(self.cleaned_data["delivered_hours"])
-
-    def clean_preparation_hours(self) -> Decimal:
-        return _check_quarter(self.cleaned_data["preparation_hours"])
-
     @property
     def delivered_minutes(self) -> int:
-        return _minutes(self.cleaned_data["delivered_hours"])
+        return hours_to_minutes(self.cleaned_data["delivered_hours"])
 
     @property
     def preparation_minutes(self) -> int:
-        return _minutes(self.cleaned_data["preparation_hours"])
+        return hours_to_minutes(self.cleaned_data["preparation_hours"])
 
 
 class ReasonForm(forms.Form):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
 from openhours.accounts.models import User
+from openhours.accounts.permissions import Viewer
 
 from .models import Attendance, AttendanceStatus, GroupSession, SessionEvent, SessionStatus
 
@@ -47,7 +47,7 @@ def all_sessions() -> QuerySet[GroupSession]:
     )
 
 
-def get_session_for_viewer(session_id: int, viewer: Any) -> GroupSession:
+def get_session_for_viewer(session_id: int, viewer: Viewer) -> GroupSession:
     """The one way a view obtains a session. Every signed-in member may read a session's
     details; who may see its attendees is decided by permissions.can_see_attendees."""
     return get_object_or_404(

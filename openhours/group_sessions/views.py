@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from openhours.accounts.http import MemberRequest
 from openhours.accounts.permissions import coordinator_required, member_required
 from openhours.core.errors import DomainError
+from openhours.core.forms import add_domain_error
 
 from . import selectors, services
 from .forms import DeliveryForm, ReasonForm, ResolveForm, SessionForm
@@ -59,7 +60,7 @@ def session_create(request: MemberRequest) -> HttpResponse:
         try:
             session = services.create_session(giver=request.user, details=form.details())
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc, renamed=_FORM_FIELDS)
         else:
             messages.success(request, "Your session is open for sign-ups.")
             return redirect("group_sessions:detail", session_id=session.pk)
@@ -157,7 +158,7 @@ def session_cancel(request: MemberRequest, session_id: int) -> HttpResponse:
                 session=session, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc, renamed=_FORM_FIELDS)
         else:
             messages.success(request, "The session is cancelled and attendees have been told.")
             return redirect("group_sessions:detail", session_id=session.pk)
@@ -199,7 +200,7 @@ def session_dispute(request: MemberRequest, session_id: int) -> HttpResponse:
                 session=session, member=request.user, reason=form.cleaned_data["reason"]
             )
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc, renamed=_FORM_FIELDS)
         else:
             messages.success(request, "Thank you. You won't be charged for this session.")
             return redirect("group_sessions:detail", session_id=session.pk)
@@ -240,7 +241,7 @@ def session_record_delivery(request: MemberRequest, session_id: int) -> HttpResp
                 attendees=list(form.cleaned_data["attendees"]),
             )
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc, renamed=_FORM_FIELDS)
         else:
             messages.success(request, "Recorded. Each attendee has been asked to confirm.")
             return redirect("group_sessions:detail", session_id=session.pk)
@@ -275,7 +276,7 @@ def session_resolve(request: MemberRequest, session_id: int) -> HttpResponse:
                 services.cancel_session(session=session, actor=request.user, reason=data["reason"])
                 done = "The session is cancelled."
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc, renamed=_FORM_FIELDS)
         else:
             messages.success(request, done)
             return redirect("group_sessions:detail", session_id=session.pk)
@@ -303,13 +304,12 @@ def _act(
     return redirect("group_sessions:detail", session_id=session.pk)
 
 
-# Service fields that the forms show under another name.
-_FORM_FIELDS = {"starts_at": "date", "receivers": "attendees", "minutes": None}
-
-
-def _add_error(form: Form, exc: DomainError) -> None:
-    field = _FORM_FIELDS.get(exc.field or "", exc.field)
-    form.add_error(field if field in form.fields else None, exc.message)
+# Service fields that the forms show under another name (None: above the form).
+_FORM_FIELDS: dict[str, str | None] = {
+    "starts_at": "date",
+    "receivers": "attendees",
+    "minutes": None,
+}
 
 
 def _status(form: Form) -> int:

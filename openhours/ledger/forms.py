@@ -15,11 +15,12 @@ from django import forms
 from django.http import QueryDict
 
 from openhours.accounts.models import User
+from openhours.core.minutes import quarter_hour_steps
 from openhours.members.forms import MemberField
 
 # Hours a single form may move: the upper limit's default, and well past any real donation.
 MAX_HOURS = 100
-MINUTE_STEPS = [(0, "0 minutes"), (15, "15 minutes"), (30, "30 minutes"), (45, "45 minutes")]
+MINUTE_STEPS = quarter_hour_steps()
 
 
 class KeyedForm(forms.Form):

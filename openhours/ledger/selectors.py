@@ -15,9 +15,9 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from openhours.accounts.models import User
+from openhours.core.minutes import minutes_in_words
 
 from . import limits
-from .formatting import minutes_in_words
 from .models import (
     EXCHANGE_KINDS,
     Account,

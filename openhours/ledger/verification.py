@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 
+from openhours.core.minutes import minutes_in_words
+
 from . import limits
-from .formatting import minutes_in_words
 from .models import Account, Entry, SystemAccount, Transfer, TransferKind
 
 CHECKS = {

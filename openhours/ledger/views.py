@@ -7,7 +7,7 @@ service (a ``DomainError``) is shown beside the field it names and nothing has m
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django import forms
@@ -21,9 +21,10 @@ from django.views.decorators.http import require_GET, require_POST
 from openhours.accounts.http import MemberRequest
 from openhours.accounts.permissions import coordinator_required, member_required
 from openhours.core.errors import DomainError
+from openhours.core.forms import add_domain_error
+from openhours.core.minutes import minutes_as_decimal_hours, minutes_in_words
 
 from . import limits, selectors, services
-from .formatting import minutes_as_decimal_hours, minutes_in_words
 from .forms import (
     COLLEAGUE,
     AdjustForm,
@@ -42,7 +43,7 @@ RECENT_POOL_ENTRIES = 20
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Where a service's DomainError.field is shown when the form names the field differently.
-AMOUNT_FIELD = {"minutes": "hours"}
+AMOUNT_FIELD: dict[str, str | None] = {"minutes": "hours"}
 
 
 # A member's own credits -------------------------------------------------------------------
@@ -338,10 +339,9 @@ def audit(request: MemberRequest) -> HttpResponse:
 # Helpers ---------------------------------------------------------------------------------
 
 
-def _show_refusal(form: KeyedForm, exc: DomainError, field_map: dict[str, str]) -> None:
+def _show_refusal(form: KeyedForm, exc: DomainError, field_map: Mapping[str, str | None]) -> None:
     """Put a service's refusal beside its field (or above the form) and renew the key."""
-    field = field_map.get(exc.field or "", exc.field)
-    form.add_error(field if field in form.fields else None, exc.message)
+    add_domain_error(form, exc, renamed=field_map)
     form.renew_key()
 
 

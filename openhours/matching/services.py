@@ -28,11 +28,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from openhours.accounts.models import Approval, Role, User
+from openhours.accounts.models import User
+from openhours.accounts.permissions import require_coordinator
 from openhours.core.errors import DomainError
 from openhours.exchanges.models import Exchange, State
 from openhours.members.selectors import blocked_either_way
@@ -78,8 +79,7 @@ def _askable(members: Iterable[User], *, post: Post, exclude: Collection[int]) -
         if m.pk != post.author_id
         and m.pk not in blocked
         and m.pk not in exclude
-        and m.is_active
-        and m.approval == Approval.APPROVED
+        and m.is_approved_member
     ]
 
 
@@ -107,7 +107,7 @@ def invite_to_request(*, post: Post, member: User, inviter: User) -> Suggestion:
         member = User.objects.get(pk=member.pk)
         if member.pk == post.author_id:
             raise DomainError("The person who asked can't be invited to their own request.")
-        if not member.is_active or member.approval != Approval.APPROVED:
+        if not member.is_approved_member:
             raise DomainError(f"{member.full_name} isn't an active member, so can't be invited.")
         if member.pk in blocked_either_way(post.author_id):
             raise DomainError(f"{member.full_name} can't be invited to this request.")
@@ -257,10 +257,6 @@ def _escalate(post_id: int, *, now: datetime, due: datetime, report: RoutingRepo
         report.escalated += 1
 
 
-def coordinators() -> QuerySet[User]:
-    return User.objects.filter(role=Role.COORDINATOR, is_active=True, approval=Approval.APPROVED)
-
-
 def _queue(post_id: int, *, now: datetime, due: datetime, report: RoutingReport) -> None:
     with transaction.atomic():
         post = Post.objects.select_for_update().select_related("author").get(pk=post_id)
@@ -275,7 +271,7 @@ def _queue(post_id: int, *, now: datetime, due: datetime, report: RoutingReport)
         routing.handled_by = None
         routing.save(update_fields=["stage", "routed_at", "queued_at", "handled_by"])
         # Told once: only the pass that moved it to the queue gets here.
-        for coordinator in coordinators():
+        for coordinator in User.objects.coordinators():
             notify(
                 recipient=coordinator,
                 verb="matching.queued",
@@ -363,8 +359,7 @@ def route_requests(*, now: datetime | None = None, batch: int = ROUTE_BATCH) -> 
 
 def mark_handled(*, post: Post, coordinator: User) -> RequestRouting:
     """A coordinator takes a queued request off the queue. Idempotent."""
-    if not coordinator.is_coordinator:
-        raise DomainError("Only coordinators can take requests off the queue.")
+    require_coordinator(coordinator, to="take requests off the queue")
     with transaction.atomic():
         routing = RequestRouting.objects.select_for_update().filter(post_id=post.pk).first()
         if routing is None or routing.stage != RoutingStage.QUEUED:

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.utils import flatatt
 
-from openhours.accounts.models import Approval, User
+from openhours.accounts.models import User
 from openhours.organisations.models import Organisation, OrganisationKind, Place
 
 from .models import Band, Profession, Profile, Skill, Visibility
@@ -69,7 +69,7 @@ def _chosen(choice: MemberChoice) -> User | None:
 
 def members_who_can_be_chosen() -> QuerySet[User]:
     """Who a member picker accepts: anyone approved and active (privacy limits search)."""
-    return User.objects.filter(is_active=True, approval=Approval.APPROVED)
+    return User.objects.approved_members()
 
 
 class MemberPicker(forms.Widget):

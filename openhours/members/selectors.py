@@ -4,12 +4,12 @@ function for a profile."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
 from django.http import Http404
 
-from openhours.accounts.models import Approval, User
+from openhours.accounts.models import User, approved_member_q
+from openhours.accounts.permissions import Viewer
 from openhours.organisations.models import Organisation
 
 from .models import Block, Profile, Visibility
@@ -25,9 +25,9 @@ class DirectoryFilters:
     place_id: int | None = None
 
 
-def directory(filters: DirectoryFilters, *, viewer: Any) -> QuerySet[Profile]:
+def directory(filters: DirectoryFilters, *, viewer: Viewer) -> QuerySet[Profile]:
     """Approved, active members who let others see them (coordinators see everyone)."""
-    profiles = Profile.objects.filter(user__is_active=True, user__approval="approved")
+    profiles = Profile.objects.filter(approved_member_q("user__"))
     if not getattr(viewer, "is_coordinator", False):
         profiles = profiles.filter(Q(visibility=Visibility.MEMBERS) | Q(user=viewer))
     if filters.skill_id:
@@ -56,7 +56,7 @@ def directory(filters: DirectoryFilters, *, viewer: Any) -> QuerySet[Profile]:
     )
 
 
-def get_profile_for_viewer(user_id: int, viewer: Any) -> Profile:
+def get_profile_for_viewer(user_id: int, viewer: Viewer) -> Profile:
     """The one way a view obtains someone's profile; hidden profiles 404 for others."""
     profile = (
         Profile.objects.select_related("user", "profession")
@@ -68,7 +68,7 @@ def get_profile_for_viewer(user_id: int, viewer: Any) -> Profile:
         raise Http404("No such member.")
     if profile.user_id == getattr(viewer, "pk", None) or getattr(viewer, "is_coordinator", False):
         return profile
-    if profile.user.approval != "approved" or profile.visibility != Visibility.MEMBERS:
+    if not profile.user.is_approved or profile.visibility != Visibility.MEMBERS:
         raise Http404("No such member.")
     return profile
 
@@ -78,7 +78,7 @@ MEMBER_SEARCH_MAX = 20
 
 
 def search_members(
-    query: str, *, viewer: Any, limit: int = 10, exclude_viewer: bool = False
+    query: str, *, viewer: Viewer, limit: int = 10, exclude_viewer: bool = False
 ) -> list[User]:
     """Approved, active members matching what was typed, for the member picker.
 
@@ -92,8 +92,8 @@ def search_members(
     words = query.split()[:6]
     if not words:
         return []
-    people = User.objects.filter(is_active=True, approval=Approval.APPROVED)
-    if exclude_viewer and getattr(viewer, "pk", None) is not None:
+    people = User.objects.approved_members()
+    if exclude_viewer and viewer.pk is not None:
         people = people.exclude(pk=viewer.pk)
     if not getattr(viewer, "is_coordinator", False):
         people = people.filter(

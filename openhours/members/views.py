@@ -12,6 +12,7 @@ from openhours.accounts.http import MemberRequest
 from openhours.accounts.models import User
 from openhours.accounts.permissions import member_required
 from openhours.core.errors import DomainError
+from openhours.core.forms import add_domain_error
 
 from . import services
 from .forms import DirectoryFilterForm, ProfileForm
@@ -110,7 +111,7 @@ def edit_profile(request: MemberRequest) -> HttpResponse:
         try:
             services.update_profile(user=request.user, details=form.details())
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "Your profile is saved.")
             return redirect("members:detail", user_id=request.user.pk)

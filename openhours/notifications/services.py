@@ -10,8 +10,10 @@ import logging
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import CharField
 from django.utils import timezone
 
 from openhours.accounts.models import User
@@ -21,6 +23,25 @@ from .models import EmailPreference, Notification, NotificationPreference
 from .selectors import preference_for
 
 logger = logging.getLogger(__name__)
+
+
+# The stored message's limit, owned here so callers pass their full text: a long title or
+# reason is shortened the same way for every app, never refused and never cut mid-claim
+# without saying so.
+def _message_max_length() -> int:
+    field = Notification._meta.get_field("message")
+    if not isinstance(field, CharField) or field.max_length is None:
+        raise ImproperlyConfigured("Notification.message must be a CharField with a max_length.")
+    return field.max_length
+
+
+MESSAGE_MAX_LENGTH = _message_max_length()
+ELLIPSIS = "…"
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` if it fits in ``limit`` characters, else its start and an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
 
 
 def notify(
@@ -34,11 +55,12 @@ def notify(
 ) -> Notification | None:
     """Tell ``recipient`` that something happened; return the new notification.
 
-    Returns ``None``, and stores nothing, when the recipient is the actor: nobody is told
-    about their own action. When ``needs_action`` is set and the recipient wants email
-    straight away, an email is sent once the surrounding transaction commits (so a rolled
-    back change never emails anyone). Members on the daily digest get it in the next
-    digest; members who turned email off see it in the app only.
+    ``message`` may be any length: one longer than the stored field is shortened to fit,
+    ending with an ellipsis. Returns ``None``, and stores nothing, when the recipient is
+    the actor: nobody is told about their own action. When ``needs_action`` is set and the
+    recipient wants email straight away, an email is sent once the surrounding transaction
+    commits (so a rolled back change never emails anyone). Members on the daily digest get
+    it in the next digest; members who turned email off see it in the app only.
     """
     if actor is not None and actor.pk == recipient.pk:
         return None
@@ -47,7 +69,7 @@ def notify(
             recipient=recipient,
             actor=actor,
             verb=verb,
-            message=message,
+            message=shorten(message, MESSAGE_MAX_LENGTH),
             url=url,
             needs_action=needs_action,
             created_at=timezone.now(),
@@ -211,8 +233,7 @@ def _absolute(url: str) -> str:
 
 
 def _subject_line(message: str) -> str:
-    line = " ".join(message.split())
-    return line if len(line) <= 120 else line[:119] + "…"
+    return shorten(" ".join(message.split()), 120)
 
 
 def _footer() -> str:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from openhours.accounts.http import MemberRequest
 from openhours.accounts.permissions import member_required
 from openhours.core.errors import DomainError
+from openhours.core.forms import add_domain_error
 
 from . import services
 from .forms import EmailPreferenceForm
@@ -58,7 +59,7 @@ def notification_settings(request: MemberRequest) -> HttpResponse:
         try:
             services.set_email_preference(user=request.user, preference=form.cleaned_data["email"])
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "Your email choice is saved.")
             return redirect("notifications:settings")

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 
+from openhours.core.minutes import QuarterHoursField, hours_to_minutes, minutes_to_hours
 from openhours.members.models import Category, Skill
 from openhours.organisations.models import OrganisationKind, Place
 
@@ -34,14 +34,7 @@ class PostForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Pick up to eight.",
     )
-    estimated_hours = forms.DecimalField(
-        label="Estimated time (hours)",
-        min_value=Decimal("0.25"),
-        max_value=Decimal("100"),
-        decimal_places=2,
-        help_text="In quarter hours: 0.25, 0.5, 1, 1.5 …",
-        widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
-    )
+    estimated_hours = QuarterHoursField(label="Estimated time (hours)")
     mode = forms.ChoiceField(label="How", choices=PostMode.choices, initial=PostMode.ANY)
     online = forms.BooleanField(label="This can happen online", required=False, initial=True)
     location = forms.CharField(
@@ -52,12 +45,6 @@ class PostForm(forms.Form):
     place = forms.ModelChoiceField(
         queryset=Place.objects.order_by("name"), required=False, empty_label="Anywhere"
     )
-
-    def clean_estimated_hours(self) -> Decimal:
-        hours: Decimal = self.cleaned_data["estimated_hours"]
-        if (hours * 4) % 1:
-            raise forms.ValidationError("Use quarter hours, for example 0.75 or 1.5.")
-        return hours
 
     def clean_skills(self) -> list[Skill]:
         skills = list(self.cleaned_data["skills"])
@@ -78,7 +65,7 @@ class PostForm(forms.Form):
             title=data["title"],
             description=data["description"],
             category=data["category"],
-            estimated_minutes=int(data["estimated_hours"] * 60),
+            estimated_minutes=hours_to_minutes(data["estimated_hours"]),
             mode=data["mode"],
             online=data["online"],
             location=data["location"],
@@ -94,7 +81,7 @@ class PostForm(forms.Form):
             "description": post.description,
             "category": post.category,
             "skills": list(post.skills.all()),
-            "estimated_hours": Decimal(post.estimated_minutes) / 60,
+            "estimated_hours": minutes_to_hours(post.estimated_minutes),
             "mode": post.mode,
             "online": post.online,
             "location": post.location,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -11,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 
 from openhours.accounts.models import User
+from openhours.accounts.permissions import Viewer
 
 from .models import Post, Status
 from .search import search_posts
@@ -123,7 +123,7 @@ def open_posts_by(author: User, *, limit: int) -> list[Post]:
     )
 
 
-def get_post_for_viewer(post_id: int, viewer: Any) -> Post:
+def get_post_for_viewer(post_id: int, viewer: Viewer) -> Post:
     """The one way a view obtains a post. Closed posts stay visible to signed-in members."""
     return get_object_or_404(
         Post.objects.select_related("author", "author__profile", "place").prefetch_related(

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from openhours.accounts.models import User
 from openhours.core.errors import DomainError
+from openhours.core.minutes import is_quarter_hours
 from openhours.members.models import Skill
 from openhours.organisations.models import Place
 
@@ -45,7 +46,7 @@ def _validate(details: PostDetails) -> None:
         raise DomainError(
             "Estimate between a quarter of an hour and 100 hours.", field="estimated_hours"
         )
-    if details.estimated_minutes % 15:
+    if not is_quarter_hours(details.estimated_minutes):
         raise DomainError("Estimate time in quarter hours.", field="estimated_hours")
     if not details.online and not details.location.strip():
         raise DomainError("Say where, or mark it as online.", field="location")

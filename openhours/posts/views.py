@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from openhours.accounts.http import MemberRequest
 from openhours.accounts.permissions import member_required
 from openhours.core.errors import DomainError
+from openhours.core.forms import add_domain_error
 
 from . import services
 from .forms import PostFilterForm, PostForm
@@ -68,7 +69,7 @@ def post_create(request: MemberRequest) -> HttpResponse:
         try:
             post = services.create_post(author=request.user, details=form.details())
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"Your {post.get_kind_display().lower()} is live.")
             return redirect("posts:detail", post_id=post.pk)
@@ -87,7 +88,7 @@ def post_edit(request: MemberRequest, post_id: int) -> HttpResponse:
         try:
             services.update_post(actor=request.user, post=post, details=form.details())
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "Your changes are saved.")
             return redirect("posts:detail", post_id=post.pk)

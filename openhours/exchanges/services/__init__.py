@@ -3,7 +3,11 @@
 Every function is keyword-only, runs one transaction, locks the exchange row before it
 looks at the state, writes an ``ExchangeEvent`` for every transition, notifies the other
 party, and raises ``core.errors.DomainError`` (plain English, with the form field where
-one applies) when a rule says no. Time is integer minutes in quarter hours.
+one applies) when a rule says no. Time is integer minutes in quarter hours. Which moves
+exist, from which states and by whom, is ``exchanges.transitions.TRANSITIONS``: each
+service calls ``check_transition(exchange, action, actor)`` under the row lock before it
+changes anything, and the steps every workflow shares (lock, event, notify) come from
+``notifications.workflow``.
 
 The full path from code, for example in demo data::
 

@@ -1,4 +1,8 @@
-"""Helpers shared by the exchange services: locking, validation, events, notifications."""
+"""Helpers shared by the exchange services: locking, validation, events, notifications.
+
+Locking, writing events and telling people are the steps of every workflow, shared with
+group sessions through ``notifications.workflow``; what is here adds what an exchange needs.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,12 @@ from django.urls import reverse
 
 from openhours.accounts.models import User
 from openhours.core.errors import DomainError
-from openhours.ledger.formatting import minutes_in_words
+from openhours.core.minutes import is_quarter_hours, minutes_in_words
 from openhours.ledger.services import pay_for_exchange
-from openhours.notifications.services import clear_for_url, notify
+from openhours.notifications import workflow
 
 from ..models import MINUTES_CEILING, Exchange, ExchangeEvent, State
-
-NOT_A_PARTY = "You're not part of this exchange."
+from ..transitions import NOT_A_PARTY
 
 
 def max_minutes() -> int:
@@ -31,10 +34,8 @@ def lock(exchange: Exchange) -> Exchange:
     locked (``of``), never the people it joins; the ledger then locks accounts in its own
     fixed order, so the lock order is always exchange first, then accounts by key.
     """
-    return (
-        Exchange.objects.select_for_update(of=("self",))
-        .select_related("giver", "receiver", "proposed_by")
-        .get(pk=exchange.pk)
+    return workflow.lock(
+        Exchange.objects.select_related("giver", "receiver", "proposed_by"), exchange.pk
     )
 
 
@@ -55,7 +56,7 @@ def check_minutes(minutes: int, *, field: str = "hours", most: int | None = None
     most = max_minutes() if most is None else most
     if minutes <= 0:
         raise DomainError("Record at least a quarter of an hour.", field=field)
-    if minutes % 15:
+    if not is_quarter_hours(minutes):
         raise DomainError(
             "Record time in quarter hours, for example 0.75 or 1.5 hours.", field=field
         )
@@ -69,7 +70,7 @@ def check_minutes(minutes: int, *, field: str = "hours", most: int | None = None
 
 
 def require_can_take_part(user: User, *, you: bool) -> None:
-    if not user.is_active or not user.is_approved:
+    if not user.is_approved_member:
         if you:
             raise DomainError("Your membership is waiting for a coordinator's approval.")
         raise DomainError(f"{user} can't take part in exchanges at the moment.")
@@ -95,17 +96,19 @@ def record(
     exchange.state = to_state
     exchange.updated_at = now
     exchange.save()
-    ExchangeEvent.objects.create(
-        exchange=exchange,
-        from_state=from_state,
-        to_state=to_state,
+    workflow.record_event(
+        ExchangeEvent(
+            exchange=exchange,
+            from_state=from_state,
+            to_state=to_state,
+            actor=actor,
+            minutes=minutes,
+            note=note,
+            created_at=now,
+        ),
         actor=actor,
-        minutes=minutes,
-        note=note,
-        created_at=now,
+        url=exchange_url(exchange),
     )
-    if actor is not None:
-        clear_for_url(user=actor, url=exchange_url(exchange))
 
 
 def pay_and_confirm(
@@ -161,10 +164,10 @@ def tell(
     needs_action: bool = False,
 ) -> None:
     """Notify someone about this exchange (in-app; email after commit when action is needed)."""
-    notify(
+    workflow.tell(
         recipient=recipient,
         verb=verb,
-        message=message if len(message) <= 500 else message[:499] + "…",
+        message=message,
         url=exchange_url(exchange),
         actor=actor,
         needs_action=needs_action,
@@ -178,15 +181,13 @@ def tell_both(exchange: Exchange, *, verb: str, message: str, actor: User | None
 
 
 def tell_coordinators(exchange: Exchange, *, verb: str, message: str, actor: User | None) -> None:
-    coordinators = User.objects.filter(role="coordinator", is_active=True).exclude(
-        pk__in=[exchange.giver_id, exchange.receiver_id]
+    """Every coordinator who may act (approved, active) and is not a party, in key order:
+    only they could resolve it."""
+    workflow.tell_each(
+        User.objects.coordinators().exclude(pk__in=[exchange.giver_id, exchange.receiver_id]),
+        verb=verb,
+        message=message,
+        url=exchange_url(exchange),
+        actor=actor,
+        needs_action=True,
     )
-    for coordinator in coordinators.order_by("pk"):
-        tell(
-            exchange,
-            recipient=coordinator,
-            verb=verb,
-            message=message,
-            actor=actor,
-            needs_action=True,
-        )

@@ -3,32 +3,18 @@ who are offline."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from openhours.accounts.models import User
 from openhours.core.errors import DomainError
-from openhours.ledger.formatting import minutes_in_words
+from openhours.core.minutes import minutes_in_words
 
 from ..models import Exchange, State
+from ..transitions import check_transition
 from . import _common as c
-
-
-def _require_coordinator(actor: User, what: str) -> None:
-    if not actor.is_coordinator:
-        raise DomainError(f"Only coordinators can {what}.")
-
-
-def _require_disputed(exchange: Exchange, coordinator: User) -> None:
-    _require_coordinator(coordinator, "resolve disputes")
-    if exchange.is_party(coordinator):
-        raise DomainError(
-            "You're part of this exchange, so another coordinator needs to resolve it."
-        )
-    if exchange.state != State.DISPUTED:
-        raise DomainError("This exchange isn't disputed.")
 
 
 def resolve_by_confirming(
@@ -39,7 +25,7 @@ def resolve_by_confirming(
     reason = c.require_reason(reason, "Say how you reached this decision; both members see it.")
     with transaction.atomic():
         exchange = c.lock(exchange)
-        _require_disputed(exchange, coordinator)
+        check_transition(exchange, "resolve_confirm", coordinator)
         c.pay_and_confirm(
             exchange, minutes=minutes, actor=coordinator, now=timezone.now(), note=reason
         )
@@ -60,7 +46,7 @@ def resolve_by_cancelling(*, exchange: Exchange, coordinator: User, reason: str)
     reason = c.require_reason(reason, "Say how you reached this decision; both members see it.")
     with transaction.atomic():
         exchange = c.lock(exchange)
-        _require_disputed(exchange, coordinator)
+        check_transition(exchange, "resolve_cancel", coordinator)
         c.record(
             exchange, to_state=State.CANCELLED, actor=coordinator, now=timezone.now(), note=reason
         )
@@ -92,19 +78,17 @@ def record_offline_exchange(
     Created confirmed, with the credits moved, in one transaction; the reason is kept on
     the exchange's only event.
     """
-    _require_coordinator(coordinator, "record exchanges for other members")
-    if coordinator.pk in (giver.pk, receiver.pk):
-        raise DomainError("You can't record an exchange you took part in; ask another coordinator.")
-    if giver.pk == receiver.pk:
-        raise DomainError("The giver and the receiver must be different people.", field="receiver")
-    c.check_minutes(minutes)
-    title = title.strip()
-    if not title:
-        raise DomainError("Say in a few words what the exchange was about.", field="title")
-    reason = c.require_reason(reason, "Say why you are recording this for them.")
+    check_transition(Exchange(giver=giver, receiver=receiver), "record_offline", coordinator)
     now = timezone.now()
-    if delivered_on > timezone.localdate(now):
-        raise DomainError("The date can't be in the future.", field="delivered_on")
+    title, reason = _check_offline_record(
+        giver=giver,
+        receiver=receiver,
+        minutes=minutes,
+        delivered_on=delivered_on,
+        title=title,
+        reason=reason,
+        now=now,
+    )
     with transaction.atomic():
         # Saved first, in the delivered state, only so the ledger reference has the
         # exchange's key; the single event below records the only transition anyone sees.
@@ -143,3 +127,27 @@ def record_offline_exchange(
                 actor=coordinator,
             )
     return exchange
+
+
+def _check_offline_record(
+    *,
+    giver: User,
+    receiver: User,
+    minutes: int,
+    delivered_on: date,
+    title: str,
+    reason: str,
+    now: datetime,
+) -> tuple[str, str]:
+    """The record's own rules, once the coordinator may make it: the title and reason
+    to keep, stripped."""
+    if giver.pk == receiver.pk:
+        raise DomainError("The giver and the receiver must be different people.", field="receiver")
+    c.check_minutes(minutes)
+    title = title.strip()
+    if not title:
+        raise DomainError("Say in a few words what the exchange was about.", field="title")
+    reason = c.require_reason(reason, "Say why you are recording this for them.")
+    if delivered_on > timezone.localdate(now):
+        raise DomainError("The date can't be in the future.", field="delivered_on")
+    return title, reason

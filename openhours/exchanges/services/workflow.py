@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from openhours.accounts.models import User
 from openhours.core.errors import DomainError
-from openhours.ledger.formatting import minutes_in_words
+from openhours.core.minutes import minutes_in_words
 from openhours.posts.models import Kind, Post
 
 from ..models import ACTIVE_STATES, Exchange, ExchangeMessage, State
+from ..transitions import allows, check_transition
 from . import _common as c
 
 ALREADY_IN_PROGRESS = (
@@ -36,7 +37,7 @@ def _create(
     post: Post | None,
     repeat_of: Exchange | None = None,
 ) -> Exchange:
-    c.require_can_take_part(proposer, you=True)
+    check_transition(Exchange(giver=giver, receiver=receiver), "propose", proposer)
     other = receiver if proposer.pk == giver.pk else giver
     c.require_can_take_part(other, you=False)
     if giver.pk == receiver.pk:
@@ -135,9 +136,7 @@ def propose_to_member(
 
 def repeat_exchange(*, exchange: Exchange, actor: User, message: str = "") -> Exchange:
     """A new proposed exchange between the same two people, same roles, title and post."""
-    c.require_party(exchange, actor)
-    if exchange.state != State.CONFIRMED:
-        raise DomainError("You can repeat an exchange once it's confirmed.")
+    check_transition(exchange, "repeat", actor)
     return _create(
         proposer=actor,
         giver=exchange.giver,
@@ -151,20 +150,11 @@ def repeat_exchange(*, exchange: Exchange, actor: User, message: str = "") -> Ex
     )
 
 
-def _answer_proposal(exchange: Exchange, actor: User, verb: str) -> None:
-    c.require_party(exchange, actor)
-    if exchange.proposed_by_id == actor.pk:
-        other = exchange.other_party(actor)
-        raise DomainError(f"You proposed this exchange, so {other} needs to {verb} it.")
-    if exchange.state != State.PROPOSED:
-        raise DomainError("This exchange is no longer waiting for an answer.")
-
-
 def accept_exchange(*, exchange: Exchange, actor: User) -> Exchange:
     """The person who was asked agrees. Contact details are shown to both from now on."""
     with transaction.atomic():
         exchange = c.lock(exchange)
-        _answer_proposal(exchange, actor, "accept")
+        check_transition(exchange, "accept", actor)
         now = timezone.now()
         exchange.accepted_at = now
         c.record(exchange, to_state=State.ACCEPTED, actor=actor, now=now)
@@ -181,7 +171,7 @@ def accept_exchange(*, exchange: Exchange, actor: User) -> Exchange:
 def decline_exchange(*, exchange: Exchange, actor: User, reason: str = "") -> Exchange:
     with transaction.atomic():
         exchange = c.lock(exchange)
-        _answer_proposal(exchange, actor, "decline")
+        check_transition(exchange, "decline", actor)
         c.record(
             exchange, to_state=State.DECLINED, actor=actor, now=timezone.now(), note=reason.strip()
         )
@@ -199,14 +189,7 @@ def cancel_exchange(*, exchange: Exchange, actor: User, reason: str = "") -> Exc
     """Either party, before any time is recorded."""
     with transaction.atomic():
         exchange = c.lock(exchange)
-        c.require_party(exchange, actor)
-        if exchange.state in (State.CONFIRMED, State.DECLINED, State.CANCELLED):
-            raise DomainError("This exchange is already finished.")
-        if exchange.state not in (State.PROPOSED, State.ACCEPTED):
-            raise DomainError(
-                "Time has been recorded, so this exchange can't be cancelled. "
-                "If something went wrong, dispute it and a coordinator will help."
-            )
+        check_transition(exchange, "cancel", actor)
         c.record(
             exchange,
             to_state=State.CANCELLED,
@@ -241,16 +224,7 @@ def record_delivery(
         raise DomainError("Record time once it has been given, not before.", field="delivered_on")
     with transaction.atomic():
         exchange = c.lock(exchange)
-        c.require_party(exchange, actor)
-        if actor.pk != exchange.giver_id:
-            raise DomainError(
-                f"Only {exchange.giver}, who gave the time, can record it. "
-                "You confirm it once they have."
-            )
-        if exchange.state == State.PROPOSED:
-            raise DomainError("Wait until the exchange is agreed before recording time.")
-        if exchange.state != State.ACCEPTED:
-            raise DomainError("Time can't be recorded for this exchange now.")
+        check_transition(exchange, "deliver", actor)
         exchange.minutes = minutes
         exchange.delivered_on = delivered_on
         exchange.delivered_at = now
@@ -284,17 +258,10 @@ def confirm_exchange(*, exchange: Exchange, actor: User) -> Exchange:
     """
     with transaction.atomic():
         exchange = c.lock(exchange)
-        c.require_party(exchange, actor)
-        if actor.pk != exchange.receiver_id:
-            raise DomainError(f"Only {exchange.receiver}, who received the time, can confirm it.")
-        if exchange.state == State.CONFIRMED:
-            return exchange
-        if exchange.state == State.CORRECTION_PROPOSED:
-            raise DomainError(
-                f"You suggested a correction; {exchange.giver} needs to answer it first."
-            )
-        if exchange.state != State.DELIVERED or exchange.minutes is None:
-            raise DomainError("There's no recorded time to confirm.")
+        if exchange.state == State.CONFIRMED and actor.pk == exchange.receiver_id:
+            return exchange  # already confirmed: by a double click, a retry, or the system
+        check_transition(exchange, "confirm", actor)
+        assert exchange.minutes is not None  # the database requires it once delivered
         c.pay_and_confirm(exchange, minutes=exchange.minutes, actor=actor, now=timezone.now())
         c.tell(
             exchange,
@@ -315,11 +282,7 @@ def propose_correction(*, exchange: Exchange, actor: User, minutes: int, reason:
     reason = c.require_reason(reason, "Say why the time should be different.")
     with transaction.atomic():
         exchange = c.lock(exchange)
-        c.require_party(exchange, actor)
-        if actor.pk != exchange.receiver_id:
-            raise DomainError(f"Only {exchange.receiver}, who received the time, can correct it.")
-        if exchange.state != State.DELIVERED:
-            raise DomainError("Only recorded time that isn't confirmed yet can be corrected.")
+        check_transition(exchange, "correct", actor)
         if minutes == exchange.minutes:
             raise DomainError(
                 "That's the time already recorded; confirm it instead.", field="hours"
@@ -349,19 +312,11 @@ def propose_correction(*, exchange: Exchange, actor: User, minutes: int, reason:
     return exchange
 
 
-def _answer_correction(exchange: Exchange, actor: User) -> None:
-    c.require_party(exchange, actor)
-    if actor.pk != exchange.giver_id:
-        raise DomainError(f"{exchange.giver}, who gave the time, answers the correction.")
-    if exchange.state != State.CORRECTION_PROPOSED:
-        raise DomainError("There's no correction waiting for an answer.")
-
-
 def accept_correction(*, exchange: Exchange, actor: User) -> Exchange:
     """The giver agrees with the corrected time: confirmed, and the corrected credits move."""
     with transaction.atomic():
         exchange = c.lock(exchange)
-        _answer_correction(exchange, actor)
+        check_transition(exchange, "accept_correction", actor)
         minutes = exchange.corrected_minutes
         assert minutes is not None  # the database requires it in this state
         c.pay_and_confirm(
@@ -389,7 +344,7 @@ def reject_correction(*, exchange: Exchange, actor: User, reason: str) -> Exchan
     reason = c.require_reason(reason, "Say why you disagree, so a coordinator can help.")
     with transaction.atomic():
         exchange = c.lock(exchange)
-        _answer_correction(exchange, actor)
+        check_transition(exchange, "reject_correction", actor)
         _dispute(exchange, actor=actor, reason=reason)
     return exchange
 
@@ -399,15 +354,7 @@ def dispute_exchange(*, exchange: Exchange, actor: User, reason: str) -> Exchang
     reason = c.require_reason(reason, "Say what went wrong, so a coordinator can help.")
     with transaction.atomic():
         exchange = c.lock(exchange)
-        c.require_party(exchange, actor)
-        if exchange.state not in (State.DELIVERED, State.CORRECTION_PROPOSED):
-            if exchange.state in (State.PROPOSED, State.ACCEPTED):
-                raise DomainError(
-                    "No time has been recorded yet. You can cancel this exchange instead."
-                )
-            if exchange.state == State.DISPUTED:
-                raise DomainError("This exchange is already with a coordinator.")
-            raise DomainError("This exchange is finished, so it can't be disputed.")
+        check_transition(exchange, "dispute", actor)
         _dispute(exchange, actor=actor, reason=reason)
     return exchange
 
@@ -482,6 +429,8 @@ def auto_confirm_due(*, now: datetime | None = None) -> AutoConfirmRun:
 
 def _waiting_answer(exchange: Exchange, *, cutoff: datetime, days: int) -> tuple[int | None, str]:
     """The minutes to confirm a (locked) exchange with, if it is still due; else None."""
+    if not allows(exchange, "auto_confirm", None):
+        return None, ""
     if exchange.state == State.DELIVERED:
         if exchange.delivered_at is None or exchange.delivered_at > cutoff:
             return None, ""

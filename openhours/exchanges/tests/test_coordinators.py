@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from openhours.accounts.models import Role, User
+from openhours.accounts.models import Approval, Role, User
 from openhours.accounts.tests.factories import UserFactory
 from openhours.core.errors import DomainError
 from openhours.exchanges import services
@@ -160,3 +160,24 @@ def test_offline_records_are_checked(
         services.record_offline_exchange(**fields)  # type: ignore[arg-type]
     assert caught.value.message.startswith(message)
     assert not Exchange.objects.exists()
+
+
+def test_a_coordinator_waiting_for_approval_can_neither_resolve_nor_record(
+    disputed: Exchange, giver: User, member: User
+) -> None:
+    """require_coordinator's rule: the role alone is not enough (issue 11)."""
+    waiting = UserFactory(role=Role.COORDINATOR, approval=Approval.PENDING)
+    with pytest.raises(DomainError, match="Only coordinators can resolve disputes"):
+        services.resolve_by_cancelling(exchange=disputed, coordinator=waiting, reason="No.")
+    with pytest.raises(DomainError, match="Only coordinators can record exchanges"):
+        services.record_offline_exchange(
+            coordinator=waiting,
+            giver=giver,
+            receiver=member,
+            minutes=60,
+            delivered_on=timezone.localdate(),
+            title="Gardening",
+            reason="Offline members.",
+        )
+    disputed.refresh_from_db()
+    assert disputed.state == State.DISPUTED

@@ -184,6 +184,21 @@ def test_the_whole_path_in_the_browser(
     assert "Repeat this exchange" in page(member_client.get(url("detail", proposed)))
 
 
+def test_time_not_in_quarter_hours_is_refused_beside_the_hours_box(
+    accepted: Exchange, giver_client: Client
+) -> None:
+    today = timezone.localdate().isoformat()
+    response = giver_client.post(
+        url("deliver", accepted), {"hours": "1.1", "delivered_on": today, "note": ""}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "hours": ["Use quarter hours, for example 0.75 or 1.5."]
+    }
+    accepted.refresh_from_db()
+    assert accepted.state == State.ACCEPTED
+
+
 def test_a_wrong_step_is_explained_not_performed(accepted: Exchange, member_client: Client) -> None:
     response = member_client.post(url("confirm", accepted), follow=True)
     assert "no recorded time to confirm" in page(response)

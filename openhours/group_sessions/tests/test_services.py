@@ -265,3 +265,20 @@ def test_confirm_and_dispute_refusals(member: User, outsider: User, attendees: l
         services.settle_session(session=session, now=AFTER + timedelta(days=1))
     session.refresh_from_db()
     assert session.status == SessionStatus.DELIVERED
+
+
+def test_a_coordinator_waiting_for_approval_cannot_cancel_or_remove(
+    member: User, attendees: list[User]
+) -> None:
+    """require_coordinator's rule: the role alone is not enough (issue 11)."""
+    waiting = UserFactory(role="coordinator", approval=Approval.PENDING)
+    session = make_session(member)
+    services.sign_up(session=session, member=attendees[0], now=BEFORE)
+    with pytest.raises(DomainError, match=services.ONLY_COORDINATORS):
+        services.cancel_session(session=session, actor=waiting, reason="Room double-booked.")
+    with pytest.raises(DomainError, match=services.ONLY_COORDINATORS):
+        services.remove_attendee(
+            session=session, coordinator=waiting, member=attendees[0], reason="Asked to."
+        )
+    session.refresh_from_db()
+    assert session.status == "open"

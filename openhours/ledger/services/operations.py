@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from openhours.accounts.models import User
+from openhours.accounts.permissions import require_coordinator
 from openhours.core.errors import DomainError
 
 from .. import limits
@@ -69,7 +70,7 @@ def coordinator_grant(
     *, coordinator: User, to_user: User, minutes: int, reason: str, idempotency_key: str
 ) -> Transfer:
     """Give a member credits from the community pool (never more than the pool holds)."""
-    _require_coordinator(coordinator, "grant credits from the community pool")
+    require_coordinator(coordinator, to="grant credits from the community pool")
     reason = _require_reason(reason)
     if minutes <= 0:
         raise DomainError("Choose how much time to grant.", field="minutes")
@@ -92,7 +93,7 @@ def coordinator_grant(
 
 def top_up_pool(*, coordinator: User, minutes: int, reason: str, idempotency_key: str) -> Transfer:
     """Put new credits into the community pool, for example to fund a campaign's grants."""
-    _require_coordinator(coordinator, "top up the community pool")
+    require_coordinator(coordinator, to="top up the community pool")
     reason = _require_reason(reason)
     if minutes <= 0:
         raise DomainError("Choose how much time to add to the pool.", field="minutes")
@@ -123,7 +124,7 @@ def coordinator_adjustment(
     the coordinator has confirmed it (``override_lower_limit``). Either way the transfer is
     stamped and the audit event says which limit and by how much.
     """
-    _require_coordinator(coordinator, "adjust balances")
+    require_coordinator(coordinator, to="adjust balances")
     reason = _require_reason(reason)
     if minutes == 0:
         raise DomainError("An adjustment must change the balance.", field="minutes")
@@ -158,7 +159,7 @@ def reverse_transfer(
 
     Limits as for adjustments. A reversal is not itself reversed: post a new transfer.
     """
-    _require_coordinator(actor, "reverse transfers")
+    require_coordinator(actor, to="reverse transfers")
     reason = _require_reason(reason)
     if transfer.kind == TransferKind.REVERSAL:
         raise DomainError("A reversal can't be reversed; post a new transfer instead.")
@@ -253,11 +254,6 @@ def pay_for_group_session(
         reference=reference,
         idempotency_key=idempotency_key,
     )
-
-
-def _require_coordinator(actor: User, action: str) -> None:
-    if not actor.is_coordinator:
-        raise DomainError(f"Only coordinators can {action}.")
 
 
 def _require_reason(reason: str) -> str:

@@ -24,9 +24,9 @@ from django.utils import timezone
 
 from openhours.accounts.models import User
 from openhours.core.errors import DomainError
+from openhours.core.minutes import minutes_in_words
 
 from .. import limits
-from ..formatting import minutes_in_words
 from ..models import (
     CORRECTION_KINDS,
     Account,

@@ -1,4 +1,5 @@
-"""Credits at the edge: minutes as hours and minutes, and references as links.
+"""Credits at the edge: minutes as hours and minutes (thin wrappers over
+``openhours.core.minutes``), and references as links.
 
 ``{% load ledger %}`` then ``{{ entry.amount|credits_signed }}`` or
 ``{% reference_link entry.transfer.reference %}``.
@@ -12,7 +13,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from ..formatting import minutes_in_words, minutes_short
+from openhours.core.minutes import minutes_in_words, minutes_short
+
 from ..models import TransferKind
 
 register = template.Library()

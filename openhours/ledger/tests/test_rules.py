@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from openhours.accounts.models import User
+from openhours.accounts.models import Approval, Role, User
 from openhours.accounts.tests.factories import UserFactory
 from openhours.core.errors import DomainError
 from openhours.ledger import services
@@ -566,6 +566,26 @@ def test_only_coordinators_adjust(outsider: User, member: User) -> None:
             reason="Because",
             idempotency_key=new_key(),
         )
+
+
+@pytest.mark.parametrize(
+    "standing",
+    [{"approval": Approval.PENDING}, {"approval": Approval.DECLINED}, {"is_active": False}],
+    ids=["waiting", "declined", "deactivated"],
+)
+def test_a_coordinator_who_is_not_an_approved_active_member_cannot_adjust(
+    member: User, standing: dict[str, object]
+) -> None:
+    not_acting = UserFactory(role=Role.COORDINATOR, **standing)
+    with pytest.raises(DomainError, match=r"^Only coordinators can adjust balances\.$"):
+        services.coordinator_adjustment(
+            coordinator=not_acting,
+            user=member,
+            minutes=60,
+            reason="Because",
+            idempotency_key=new_key(),
+        )
+    assert balance(member) == 0
 
 
 def test_an_adjustment_needs_a_reason(coordinator: User, member: User) -> None:

@@ -46,6 +46,29 @@ def test_notify_creates_an_unread_notification(member: User, outsider: User) -> 
     assert selectors.unread_count(outsider) == 0
 
 
+def test_notify_owns_the_length_of_a_message_and_shortens_a_long_one(member: User) -> None:
+    limit = services.MESSAGE_MAX_LENGTH
+    assert limit == Notification._meta.get_field("message").max_length == 500
+    fits = "a" * limit
+    too_long = "Gil's note: " + "b" * 600
+
+    kept = services.notify(recipient=member, verb="exchange.proposed", message=fits)
+    cut = services.notify(recipient=member, verb="exchange.proposed", message=too_long)
+
+    assert kept is not None and cut is not None
+    kept.refresh_from_db()
+    cut.refresh_from_db()
+    assert kept.message == fits
+    assert len(cut.message) == limit
+    assert cut.message == too_long[: limit - 1] + "…"
+
+
+def test_shorten_keeps_what_fits_and_marks_what_it_cut() -> None:
+    assert services.shorten("abc", 3) == "abc"
+    assert services.shorten("abcd", 3) == "ab…"
+    assert services.shorten("", 3) == ""
+
+
 def test_nobody_is_notified_of_their_own_action(
     member: User, django_capture_on_commit_callbacks: CaptureCallbacks
 ) -> None:

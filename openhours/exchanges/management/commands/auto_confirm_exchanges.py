@@ -5,8 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from openhours.core.minutes import minutes_in_words
 from openhours.exchanges.services import auto_confirm_due
-from openhours.ledger.formatting import minutes_in_words
 
 
 class Command(BaseCommand):
