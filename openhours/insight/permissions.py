@@ -9,20 +9,20 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
 
-from openhours.accounts.models import Role
-from openhours.accounts.permissions import View
+from openhours.accounts.models import Role, User
+from openhours.accounts.permissions import View, Viewer
 
 READERS = (Role.COORDINATOR, Role.LEADER)
 
 
-def can_read_insight(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_approved and user.role in READERS)
+def can_read_insight(user: Viewer) -> bool:
+    return isinstance(user, User) and user.is_approved_member and user.role in READERS
 
 
-def sees_small_numbers(user: Any) -> bool:
+def sees_small_numbers(user: Viewer) -> bool:
     """Coordinators run the time bank and see exact figures; everyone else sees them
     suppressed below five people."""
-    return bool(user.is_authenticated and user.role == Role.COORDINATOR)
+    return isinstance(user, User) and user.is_coordinator
 
 
 def insight_reader_required(view: View) -> View:

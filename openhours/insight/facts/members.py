@@ -13,7 +13,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, Max, Min, Sum
 
-from openhours.accounts.models import Approval, User
+from openhours.accounts.models import User
 from openhours.exchanges.models import Exchange, State
 from openhours.ledger.models import Account
 from openhours.organisations.models import Organisation
@@ -33,7 +33,7 @@ def _current_members() -> dict[int, MemberRow]:
     balances = dict(Account.objects.filter(owner__isnull=False).values_list("owner_id", "balance"))
     rows: dict[int, MemberRow] = {}
     members = (
-        User.objects.filter(is_active=True, approval=Approval.APPROVED)
+        User.objects.approved_members()
         .values_list("pk", "profile__profession_id")
         .annotate(first_org=Min("profile__organisations"))
         .order_by()

@@ -19,7 +19,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from openhours.accounts.models import Approval, User
+from openhours.accounts.models import User, approved_member_q
 from openhours.exchanges.models import Exchange, State
 from openhours.matching.models import MemberDocument, RequestDocument
 from openhours.matching.ranking import semantic
@@ -84,9 +84,7 @@ def _chunks(ids: list[int], size: int = BATCH) -> Iterator[list[int]]:
 def _member_sources(ids: list[int]) -> dict[int, tuple[Fields, list[str]]]:
     """Fields and embedding items of each member in `ids` who has a profile."""
     profiles = (
-        Profile.objects.filter(
-            user_id__in=ids, user__is_active=True, user__approval=Approval.APPROVED
-        )
+        Profile.objects.filter(approved_member_q("user__"), user_id__in=ids)
         .select_related("profession")
         .prefetch_related("skills")
         .only("user_id", "job_title", "can_help_with", "bio", "profession__name")
@@ -130,9 +128,7 @@ def _member_sources(ids: list[int]) -> dict[int, tuple[Fields, list[str]]]:
 
 
 def _changed_member_ids(since: datetime | None) -> list[int]:
-    eligible = User.objects.filter(
-        is_active=True, approval=Approval.APPROVED, profile__isnull=False
-    )
+    eligible = User.objects.approved_members().filter(profile__isnull=False)
     if since is None:
         return list(eligible.order_by("pk").values_list("pk", flat=True))
     ids = set(
@@ -261,9 +257,7 @@ def sync_documents(
             progress(done, total)
     if since is None:
         # A full sync also drops documents of members who left and requests that closed.
-        MemberDocument.objects.exclude(
-            member__is_active=True, member__approval=Approval.APPROVED
-        ).delete()
+        MemberDocument.objects.exclude(approved_member_q("member__")).delete()
         RequestDocument.objects.exclude(post__status=Status.OPEN).delete()
     report.members = len(set(report.changed_members))
     report.requests = len(set(report.changed_requests))

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from openhours.accounts.models import Approval, User
+from openhours.accounts.models import User, approved_member_q
 from openhours.exchanges.models import ACTIVE_STATES, Exchange, State
 from openhours.matching.models import MemberDocument, Suggestion, SuggestionKind
 from openhours.matching.ranking.results import HelperMatch, RequestMatch
@@ -151,7 +151,7 @@ def _load_helper_facts(post: Post, candidates: Sequence[tuple[int, float]]) -> _
     rows = {
         row["user_id"]: row
         for row in Profile.objects.filter(
-            user_id__in=list(relevance), user__is_active=True, user__approval=Approval.APPROVED
+            approved_member_q("user__"), user_id__in=list(relevance)
         ).values(
             "user_id",
             "user__last_login",
