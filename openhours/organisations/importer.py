@@ -214,6 +214,8 @@ def _wanted_organisations(
     reference: ReferenceData, codes: list[str], say: Progress
 ) -> list[_Wanted]:
     """Every organisation the chosen ICBs hold, with its ICB and (if unambiguous) place."""
+    # One function of about 70 lines on purpose: the three small closures below share the
+    # ids read once at the top, and the loop reads as the list of what an ICB holds.
     icb_ids = dict(ICB.objects.values_list("ods_code", "id"))
     place_ids = {
         (icb_code, la_code): place_id
