@@ -43,6 +43,18 @@ def _month_sql(column: str) -> str:
     return f"date({column}, 'start of month')"
 
 
+def _execute(sql: str, state: str, id_column: str, ids: Sequence[int] | None) -> None:
+    """Run an insert whose one parameter is ``state``: once for all rows when ``ids`` is
+    None, else once per chunk of ids (``id_column IN (...)``)."""
+    with connection.cursor() as cursor:
+        if ids is None:
+            cursor.execute(sql, [state])
+            return
+        for chunk in in_chunks(ids):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"{sql} AND {id_column} IN ({marks})", [state, *chunk])
+
+
 def _insert_facts(exchange_ids: Sequence[int] | None) -> None:
     """Derive facts for these confirmed exchanges (all when None) in one statement each."""
     fact = ExchangeFact._meta.db_table
@@ -57,13 +69,7 @@ def _insert_facts(exchange_ids: Sequence[int] | None) -> None:
         LEFT JOIN {member} g ON g.user_id = e.giver_id
         LEFT JOIN {member} r ON r.user_id = e.receiver_id
         WHERE e.state = %s"""  # noqa: S608 (table names from models; values are parameters)
-    with connection.cursor() as cursor:
-        if exchange_ids is None:
-            cursor.execute(sql, [State.CONFIRMED.value])
-            return
-        for chunk in in_chunks(exchange_ids):
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"{sql} AND e.id IN ({marks})", [State.CONFIRMED.value, *chunk])
+    _execute(sql, State.CONFIRMED.value, "e.id", exchange_ids)
 
 
 def _insert_session_facts(attendance_ids: Sequence[int] | None) -> None:
@@ -84,13 +90,7 @@ def _insert_session_facts(attendance_ids: Sequence[int] | None) -> None:
         LEFT JOIN {member} g ON g.user_id = s.giver_id
         LEFT JOIN {member} r ON r.user_id = a.member_id
         WHERE s.status = %s AND a.charged"""  # noqa: S608 (names from models; values are parameters)
-    with connection.cursor() as cursor:
-        if attendance_ids is None:
-            cursor.execute(sql, [SessionStatus.SETTLED.value])
-            return
-        for chunk in in_chunks(attendance_ids):
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"{sql} AND a.id IN ({marks})", [SessionStatus.SETTLED.value, *chunk])
+    _execute(sql, SessionStatus.SETTLED.value, "a.id", attendance_ids)
 
 
 def rebuild_facts() -> None:
