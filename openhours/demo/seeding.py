@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -490,25 +491,36 @@ def _write_profiles_with_services(
         )
 
 
+# The profile fields a plan gives as they are: both write paths (``update_profile`` and
+# the bulk insert) take these from one place, so they cannot drift apart.
+_COPIED = (
+    "job_title",
+    "band",
+    "can_help_with",
+    "want_to_learn",
+    "bio",
+    "availability",
+    "mode_video",
+    "mode_phone",
+    "mode_in_person",
+    "mode_written",
+    "visibility",
+)
+
+
+def _copied(plan: MemberPlan) -> dict[str, Any]:
+    return {name: getattr(plan, name) for name in _COPIED}
+
+
 def _details(
     plan: MemberPlan, lookups: _Lookups, organisations: list[Organisation]
 ) -> ProfileDetails:
     return ProfileDetails(
         full_name=plan.full_name,
-        job_title=plan.job_title,
         profession=lookups.profession(plan.profession),
-        band=plan.band,
         organisations=organisations,
         skills=lookups.skill_list(plan.skills),
-        can_help_with=plan.can_help_with,
-        want_to_learn=plan.want_to_learn,
-        bio=plan.bio,
-        availability=plan.availability,
-        mode_video=plan.mode_video,
-        mode_phone=plan.mode_phone,
-        mode_in_person=plan.mode_in_person,
-        mode_written=plan.mode_written,
-        visibility=plan.visibility,
+        **_copied(plan),
     )
 
 
@@ -522,18 +534,8 @@ def _write_profiles_in_bulk(
         [
             Profile(
                 user=user,
-                job_title=plan.job_title,
                 profession=lookups.profession(plan.profession),
-                band=plan.band,
-                can_help_with=plan.can_help_with,
-                want_to_learn=plan.want_to_learn,
-                bio=plan.bio,
-                availability=plan.availability,
-                mode_video=plan.mode_video,
-                mode_phone=plan.mode_phone,
-                mode_in_person=plan.mode_in_person,
-                mode_written=plan.mode_written,
-                visibility=plan.visibility,
+                **_copied(plan),
             )
             for plan, user in zip(plans, users, strict=True)
         ],

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
@@ -227,6 +227,24 @@ def sections(data: selectors.Dashboard) -> list[Section]:
     ]
 
 
+_V = TypeVar("_V")
+
+
+def _drawn(
+    d: Mapping[str, selectors.Dataset],
+    key: str,
+    draw: Callable[[str, str, _V], SafeString],
+    values: _V,
+    *also: str,
+) -> Figure:
+    """The figure of dataset ``key`` drawn under its own title, with the tables of ``also``
+    after its own."""
+    dataset = d[key]
+    return Figure(
+        key, dataset.title, draw(key, dataset.title, values), [dataset, *(d[k] for k in also)]
+    )
+
+
 def _activity(data: selectors.Dashboard) -> Section:
     d, b = data.datasets, data.bars
     return Section(
@@ -273,36 +291,11 @@ def _flows(data: selectors.Dashboard) -> Section:
                 "Givers' kinds on the left, receivers' on the right; "
                 "each band is as wide as its hours.",
             ),
-            Figure(
-                "flow_kind",
-                d["flow_kind"].title,
-                charts.heatmap("flow_kind", d["flow_kind"].title, m["kind"]),
-                [d["flow_kind"]],
-            ),
-            Figure(
-                "flow_org",
-                d["flow_org"].title,
-                charts.heatmap("flow_org", d["flow_org"].title, m["org"]),
-                [d["flow_org"], d["flow_org_all"]],
-            ),
-            Figure(
-                "flow_profession",
-                d["flow_profession"].title,
-                charts.heatmap("flow_profession", d["flow_profession"].title, m["profession"]),
-                [d["flow_profession"], d["flow_profession_all"]],
-            ),
-            Figure(
-                "flow_place",
-                d["flow_place"].title,
-                charts.heatmap("flow_place", d["flow_place"].title, m["place"]),
-                [d["flow_place"]],
-            ),
-            Figure(
-                "crossing",
-                d["crossing"].title,
-                charts.line_chart("crossing", d["crossing"].title, data.series),
-                [d["crossing"]],
-            ),
+            _drawn(d, "flow_kind", charts.heatmap, m["kind"]),
+            _drawn(d, "flow_org", charts.heatmap, m["org"], "flow_org_all"),
+            _drawn(d, "flow_profession", charts.heatmap, m["profession"], "flow_profession_all"),
+            _drawn(d, "flow_place", charts.heatmap, m["place"]),
+            _drawn(d, "crossing", charts.line_chart, data.series),
         ],
     )
 
@@ -316,22 +309,8 @@ def _silos(data: selectors.Dashboard) -> Section:
         "exchanges. \u22121 means every exchange stays inside the group, +1 that every one "
         "crosses. The chart shows the twelve groups with most exchanges.",
         [
-            Figure(
-                "silo_organisation",
-                d["silo_organisation"].title,
-                charts.ei_chart(
-                    "silo_organisation", d["silo_organisation"].title, data.ei["organisation"]
-                ),
-                [d["silo_organisation"]],
-            ),
-            Figure(
-                "silo_profession",
-                d["silo_profession"].title,
-                charts.ei_chart(
-                    "silo_profession", d["silo_profession"].title, data.ei["profession"]
-                ),
-                [d["silo_profession"]],
-            ),
+            _drawn(d, "silo_organisation", charts.ei_chart, data.ei["organisation"]),
+            _drawn(d, "silo_profession", charts.ei_chart, data.ei["profession"]),
         ],
     )
 

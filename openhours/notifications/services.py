@@ -96,12 +96,7 @@ def _send_immediately(notification_id: int) -> None:
         body += f"\nSee it here:\n{link}\n"
     body += _footer()
     try:
-        send_mail(
-            subject=f"[OpenHours] {_subject_line(notification.message)}",
-            message=body,
-            from_email=None,
-            recipient_list=[recipient.email],
-        )
+        _mail(recipient.email, _subject_line(notification.message), body)
     except Exception:
         # The change that caused this has committed; a mail outage must not turn it into
         # an error page. Release the claim so the row does not claim an email went out.
@@ -213,12 +208,7 @@ def _send_digest_to(recipient_id: int, *, now: datetime) -> bool:
         try:
             # Sent inside the transaction on purpose: if the mail server refuses, the
             # emailed_at marks roll back and tomorrow's run tries again.
-            send_mail(
-                subject=f"[OpenHours] Your daily summary: {count} new {noun}",
-                message=body,
-                from_email=None,
-                recipient_list=[recipient.email],
-            )
+            _mail(recipient.email, f"Your daily summary: {count} new {noun}", body)
         except Exception:
             logger.exception("Could not send the notification digest to user %s", recipient_id)
             transaction.set_rollback(True)
@@ -234,6 +224,13 @@ def _absolute(url: str) -> str:
 
 def _subject_line(message: str) -> str:
     return shorten(" ".join(message.split()), 120)
+
+
+def _mail(address: str, subject: str, body: str) -> None:
+    """One plain-text email from the site's default sender, its subject marked as ours."""
+    send_mail(
+        subject=f"[OpenHours] {subject}", message=body, from_email=None, recipient_list=[address]
+    )
 
 
 def _footer() -> str:

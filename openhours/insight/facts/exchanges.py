@@ -21,11 +21,38 @@ from openhours.group_sessions.models import Attendance, GroupSession, SessionSta
 from ..models import ExchangeFact, MemberFact
 from ..sql import empty_table, in_chunks
 
+# The columns every fact insert fills, and the select expressions that fill the last
+# ten from the two parties' member facts (``g`` the giver's, ``r`` the receiver's).
+_FACT_COLUMNS = """exchange_id, confirmed_at, month, minutes, post_id, giver_id,
+            receiver_id, giver_org, receiver_org, giver_kind, receiver_kind, giver_place,
+            receiver_place, giver_profession, receiver_profession, crosses_org,
+            crosses_profession"""
+_SIDES = """COALESCE(g.organisation_id, 0), COALESCE(r.organisation_id, 0),
+            COALESCE(g.org_kind, ''), COALESCE(r.org_kind, ''),
+            COALESCE(g.place_id, 0), COALESCE(r.place_id, 0),
+            COALESCE(g.profession_id, 0), COALESCE(r.profession_id, 0),
+            CASE WHEN g.organisation_id > 0 AND r.organisation_id > 0
+                 AND g.organisation_id <> r.organisation_id THEN 1=1 ELSE 1=0 END,
+            CASE WHEN g.profession_id > 0 AND r.profession_id > 0
+                 AND g.profession_id <> r.profession_id THEN 1=1 ELSE 1=0 END"""
+
 
 def _month_sql(column: str) -> str:
     if connection.vendor == "postgresql":
         return f"CAST(date_trunc('month', {column} AT TIME ZONE 'UTC') AS date)"
     return f"date({column}, 'start of month')"
+
+
+def _execute(sql: str, state: str, id_column: str, ids: Sequence[int] | None) -> None:
+    """Run an insert whose one parameter is ``state``: once for all rows when ``ids`` is
+    None, else once per chunk of ids (``id_column IN (...)``)."""
+    with connection.cursor() as cursor:
+        if ids is None:
+            cursor.execute(sql, [state])
+            return
+        for chunk in in_chunks(ids):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"{sql} AND {id_column} IN ({marks})", [state, *chunk])
 
 
 def _insert_facts(exchange_ids: Sequence[int] | None) -> None:
@@ -34,31 +61,15 @@ def _insert_facts(exchange_ids: Sequence[int] | None) -> None:
     member = MemberFact._meta.db_table
     exchange = Exchange._meta.db_table
     sql = f"""
-        INSERT INTO {fact} (exchange_id, confirmed_at, month, minutes, post_id, giver_id,
-            receiver_id, giver_org, receiver_org, giver_kind, receiver_kind, giver_place,
-            receiver_place, giver_profession, receiver_profession, crosses_org,
-            crosses_profession)
+        INSERT INTO {fact} ({_FACT_COLUMNS})
         SELECT e.id, e.confirmed_at, {_month_sql("e.confirmed_at")}, e.minutes,
             COALESCE(e.post_id, 0), e.giver_id, e.receiver_id,
-            COALESCE(g.organisation_id, 0), COALESCE(r.organisation_id, 0),
-            COALESCE(g.org_kind, ''), COALESCE(r.org_kind, ''),
-            COALESCE(g.place_id, 0), COALESCE(r.place_id, 0),
-            COALESCE(g.profession_id, 0), COALESCE(r.profession_id, 0),
-            CASE WHEN g.organisation_id > 0 AND r.organisation_id > 0
-                 AND g.organisation_id <> r.organisation_id THEN 1=1 ELSE 1=0 END,
-            CASE WHEN g.profession_id > 0 AND r.profession_id > 0
-                 AND g.profession_id <> r.profession_id THEN 1=1 ELSE 1=0 END
+            {_SIDES}
         FROM {exchange} e
         LEFT JOIN {member} g ON g.user_id = e.giver_id
         LEFT JOIN {member} r ON r.user_id = e.receiver_id
         WHERE e.state = %s"""  # noqa: S608 (table names from models; values are parameters)
-    with connection.cursor() as cursor:
-        if exchange_ids is None:
-            cursor.execute(sql, [State.CONFIRMED.value])
-            return
-        for chunk in in_chunks(exchange_ids):
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"{sql} AND e.id IN ({marks})", [State.CONFIRMED.value, *chunk])
+    _execute(sql, State.CONFIRMED.value, "e.id", exchange_ids)
 
 
 def _insert_session_facts(attendance_ids: Sequence[int] | None) -> None:
@@ -70,32 +81,16 @@ def _insert_session_facts(attendance_ids: Sequence[int] | None) -> None:
     attendance = Attendance._meta.db_table
     session = GroupSession._meta.db_table
     sql = f"""
-        INSERT INTO {fact} (exchange_id, confirmed_at, month, minutes, post_id, giver_id,
-            receiver_id, giver_org, receiver_org, giver_kind, receiver_kind, giver_place,
-            receiver_place, giver_profession, receiver_profession, crosses_org,
-            crosses_profession)
+        INSERT INTO {fact} ({_FACT_COLUMNS})
         SELECT -a.id, s.finished_at, {_month_sql("s.finished_at")}, s.delivered_minutes,
             COALESCE(s.offer_id, 0), s.giver_id, a.member_id,
-            COALESCE(g.organisation_id, 0), COALESCE(r.organisation_id, 0),
-            COALESCE(g.org_kind, ''), COALESCE(r.org_kind, ''),
-            COALESCE(g.place_id, 0), COALESCE(r.place_id, 0),
-            COALESCE(g.profession_id, 0), COALESCE(r.profession_id, 0),
-            CASE WHEN g.organisation_id > 0 AND r.organisation_id > 0
-                 AND g.organisation_id <> r.organisation_id THEN 1=1 ELSE 1=0 END,
-            CASE WHEN g.profession_id > 0 AND r.profession_id > 0
-                 AND g.profession_id <> r.profession_id THEN 1=1 ELSE 1=0 END
+            {_SIDES}
         FROM {attendance} a
         JOIN {session} s ON s.id = a.session_id
         LEFT JOIN {member} g ON g.user_id = s.giver_id
         LEFT JOIN {member} r ON r.user_id = a.member_id
         WHERE s.status = %s AND a.charged"""  # noqa: S608 (names from models; values are parameters)
-    with connection.cursor() as cursor:
-        if attendance_ids is None:
-            cursor.execute(sql, [SessionStatus.SETTLED.value])
-            return
-        for chunk in in_chunks(attendance_ids):
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"{sql} AND a.id IN ({marks})", [SessionStatus.SETTLED.value, *chunk])
+    _execute(sql, SessionStatus.SETTLED.value, "a.id", attendance_ids)
 
 
 def rebuild_facts() -> None:

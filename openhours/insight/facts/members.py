@@ -73,16 +73,8 @@ def refresh_members(*, full: bool) -> set[int]:
         elif old != row:
             if old[:4] != row[:4]:
                 moved.add(pk)
-            changed.append(
-                MemberFact(
-                    user_id=pk,
-                    organisation_id=row[0],
-                    org_kind=row[1],
-                    place_id=row[2],
-                    profession_id=row[3],
-                    balance=row[4],
-                )
-            )
+            # Only the placement and balance columns are written back (below).
+            changed.append(_member(pk, row, None, None))
     gone = set(stored) - set(current)
     if gone:
         moved |= gone

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Max, QuerySet, Sum
 
+from ..facts.flows import ORG_KEYS
 from ..filters import Filters, flow_q, window_of
 from ..grouping import PairArrays
 from ..models import OrgFlow, OrgFlowWindow, ProfessionFlow, ProfessionFlowWindow
@@ -61,12 +62,7 @@ def read_org_pairs(filters: Filters, windows_month: date | None = None) -> OrgPa
             OrgFlowWindow.objects.filter(first_month=window[0], last_month=window[1])
             .filter(flow_q(filters))
             .values_list(
-                "giver_org",
-                "receiver_org",
-                "giver_kind",
-                "receiver_kind",
-                "giver_place",
-                "receiver_place",
+                *ORG_KEYS,
                 "exchanges",
                 "minutes",
                 "givers",
