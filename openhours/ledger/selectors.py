@@ -75,18 +75,14 @@ def limit_warning(user: User) -> str | None:
     return None
 
 
-def statement(user: User) -> QuerySet[Entry]:
-    """The member's entries, newest first, ready to paginate.
+def _statement_rows(entries: QuerySet[Entry]) -> QuerySet[Entry]:
+    """One account's ``entries`` shaped for a statement page, newest first.
 
-    Each entry carries its transfer, ``balance_after`` (the running balance once it was
-    posted) and, through ``entry.counterparty_names()``, the holders of the other legs,
-    which are fetched for the whole page in one extra query.
-    Entries of one account are numbered in the order they were posted, because each was
-    inserted while its account was locked; so ordering by id is ordering by time.
+    The running balance is a window over the account's own entries, which is why the
+    filter to one account must come before this (the window sees only filtered rows).
     """
     return (
-        Entry.objects.filter(account__owner=user)
-        .select_related("transfer", "transfer__created_by")
+        entries.select_related("transfer", "transfer__created_by")
         .prefetch_related(
             Prefetch(
                 "transfer__entries",
@@ -98,6 +94,18 @@ def statement(user: User) -> QuerySet[Entry]:
         )
         .order_by("-pk")
     )
+
+
+def statement(user: User) -> QuerySet[Entry]:
+    """The member's entries, newest first, ready to paginate.
+
+    Each entry carries its transfer, ``balance_after`` (the running balance once it was
+    posted) and, through ``entry.counterparty_names()``, the holders of the other legs,
+    which are fetched for the whole page in one extra query.
+    Entries of one account are numbered in the order they were posted, because each was
+    inserted while its account was locked; so ordering by id is ordering by time.
+    """
+    return _statement_rows(Entry.objects.filter(account__owner=user))
 
 
 @dataclass(frozen=True)
@@ -176,20 +184,7 @@ def pool_summary() -> PoolSummary:
 
 def pool_statement() -> QuerySet[Entry]:
     """The community pool's entries, newest first, shaped like ``statement`` (coordinators)."""
-    return (
-        Entry.objects.filter(account__system_code=SystemAccount.COMMUNITY_POOL)
-        .select_related("transfer", "transfer__created_by")
-        .prefetch_related(
-            Prefetch(
-                "transfer__entries",
-                queryset=Entry.objects.select_related("account__owner").order_by("pk"),
-            )
-        )
-        .annotate(
-            balance_after=Window(Sum("amount"), order_by=F("pk").asc(), output_field=IntegerField())
-        )
-        .order_by("-pk")
-    )
+    return _statement_rows(Entry.objects.filter(account__system_code=SystemAccount.COMMUNITY_POOL))
 
 
 def get_transfer_for_coordinator(transfer_id: int, viewer: User) -> Transfer:
