@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from html import escape
 from typing import Any, TypeVar
 
@@ -247,29 +248,15 @@ def _drawn(
 
 def _activity(data: selectors.Dashboard) -> Section:
     d, b = data.datasets, data.bars
+    hours_bars = partial(charts.bar_chart, unit="h")
     return Section(
         "activity",
         "Who gives, and how much",
         "Hours given in the period, by the giver's profession and kind of organisation, "
         "and what those hours would have cost at national unit costs.",
         [
-            Figure(
-                "by_profession",
-                d["by_profession"].title,
-                charts.bar_chart(
-                    "by_profession",
-                    d["by_profession"].title,
-                    b["by_profession"][:TOP_BARS],
-                    unit="h",
-                ),
-                [d["by_profession"]],
-            ),
-            Figure(
-                "by_kind",
-                d["by_kind"].title,
-                charts.bar_chart("by_kind", d["by_kind"].title, b["by_kind"], unit="h"),
-                [d["by_kind"]],
-            ),
+            _drawn(d, "by_profession", hours_bars, b["by_profession"][:TOP_BARS]),
+            _drawn(d, "by_kind", hours_bars, b["by_kind"]),
             Figure("value", d["value"].title, None, [d["value"]]),
         ],
     )
@@ -336,17 +323,11 @@ def _demand(data: selectors.Dashboard) -> Section:
         "requests still open and unanswered after two weeks. Export these for "
         "workforce planning.",
         [
-            Figure(
+            _drawn(
+                d,
                 "skills",
-                d["skills"].title,
-                charts.bar_chart(
-                    "skills",
-                    d["skills"].title,
-                    b["skills"],
-                    unit="",
-                    legend=("Requests", "Offers"),
-                ),
-                [d["skills"]],
+                partial(charts.bar_chart, unit="", legend=("Requests", "Offers")),
+                b["skills"],
             ),
             Figure(
                 "stale",
@@ -365,12 +346,7 @@ def _balances(data: selectors.Dashboard) -> Section:
         "Balance health",
         "How members' balances are spread, and who might need a nudge to give or to ask.",
         [
-            Figure(
-                "balances",
-                d["balances"].title,
-                charts.bar_chart("balances", d["balances"].title, b["balances"], unit="members"),
-                [d["balances"]],
-            ),
+            _drawn(d, "balances", partial(charts.bar_chart, unit="members"), b["balances"]),
             Figure("balance_groups", d["balance_groups"].title, None, [d["balance_groups"]]),
         ],
     )
