@@ -6,10 +6,14 @@ group sessions through ``notifications.workflow``; what is here adds what an exc
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from openhours.accounts.models import User
 from openhours.core.errors import DomainError
@@ -18,7 +22,7 @@ from openhours.ledger.services import pay_for_exchange
 from openhours.notifications import workflow
 
 from ..models import MINUTES_CEILING, Exchange, ExchangeEvent, State
-from ..transitions import NOT_A_PARTY
+from ..transitions import NOT_A_PARTY, check_transition
 
 
 def max_minutes() -> int:
@@ -37,6 +41,17 @@ def lock(exchange: Exchange) -> Exchange:
     return workflow.lock(
         Exchange.objects.select_related("giver", "receiver", "proposed_by"), exchange.pk
     )
+
+
+@contextmanager
+def transition(exchange: Exchange, action: str, actor: User) -> Iterator[Exchange]:
+    """One step's transaction: the exchange locked and read afresh (``lock``), then the
+    step checked against its state, before the body changes it. Use the exchange it gives.
+    """
+    with transaction.atomic():
+        exchange = lock(exchange)
+        check_transition(exchange, action, actor)
+        yield exchange
 
 
 def require_party(exchange: Exchange, actor: User) -> None:
@@ -108,6 +123,38 @@ def record(
         ),
         actor=actor,
         url=exchange_url(exchange),
+    )
+
+
+def move(
+    exchange: Exchange,
+    to_state: State,
+    *,
+    actor: User,
+    recipient: User,
+    message: str,
+    now: datetime | None = None,
+    minutes: int | None = None,
+    note: str = "",
+    needs_action: bool = False,
+) -> None:
+    """A member's step on the (locked) exchange: ``record`` it, then ``tell`` the one person
+    it concerns, with the verb named after the new state (``exchange.declined``)."""
+    record(
+        exchange,
+        to_state=to_state,
+        actor=actor,
+        now=now or timezone.now(),
+        minutes=minutes,
+        note=note,
+    )
+    tell(
+        exchange,
+        recipient=recipient,
+        verb=f"exchange.{to_state.value}",
+        message=message,
+        actor=actor,
+        needs_action=needs_action,
     )
 
 

@@ -23,9 +23,7 @@ def resolve_by_confirming(
     """Settle a dispute: confirm with the time the coordinator judges right; credits move."""
     c.check_minutes(minutes)
     reason = c.require_reason(reason, "Say how you reached this decision; both members see it.")
-    with transaction.atomic():
-        exchange = c.lock(exchange)
-        check_transition(exchange, "resolve_confirm", coordinator)
+    with c.transition(exchange, "resolve_confirm", coordinator) as exchange:
         c.pay_and_confirm(
             exchange, minutes=minutes, actor=coordinator, now=timezone.now(), note=reason
         )
@@ -44,9 +42,7 @@ def resolve_by_confirming(
 def resolve_by_cancelling(*, exchange: Exchange, coordinator: User, reason: str) -> Exchange:
     """Settle a dispute by cancelling the exchange: no credits move."""
     reason = c.require_reason(reason, "Say how you reached this decision; both members see it.")
-    with transaction.atomic():
-        exchange = c.lock(exchange)
-        check_transition(exchange, "resolve_cancel", coordinator)
+    with c.transition(exchange, "resolve_cancel", coordinator) as exchange:
         c.record(
             exchange, to_state=State.CANCELLED, actor=coordinator, now=timezone.now(), note=reason
         )
@@ -107,26 +103,30 @@ def record_offline_exchange(
             accepted_at=now,
             delivered_at=now,
         )
-        c.pay_and_confirm(
-            exchange,
-            minutes=minutes,
-            actor=coordinator,
-            now=now,
-            note=f"Recorded by a coordinator: {reason}",
-            from_state="",
-        )
-        for person in (giver, receiver):
-            c.tell(
-                exchange,
-                recipient=person,
-                verb="exchange.recorded",
-                message=(
-                    f"{coordinator} recorded {minutes_in_words(minutes)} from {giver} to "
-                    f"{receiver} for {exchange.title}."
-                ),
-                actor=coordinator,
-            )
+        _confirm_record(exchange, coordinator=coordinator, reason=reason, now=now)
     return exchange
+
+
+def _confirm_record(exchange: Exchange, *, coordinator: User, reason: str, now: datetime) -> None:
+    """Move the new record's credits, confirm it, and tell both members."""
+    assert exchange.minutes is not None  # the record was saved with them
+    c.pay_and_confirm(
+        exchange,
+        minutes=exchange.minutes,
+        actor=coordinator,
+        now=now,
+        note=f"Recorded by a coordinator: {reason}",
+        from_state="",
+    )
+    c.tell_both(
+        exchange,
+        verb="exchange.recorded",
+        message=(
+            f"{coordinator} recorded {minutes_in_words(exchange.minutes)} from "
+            f"{exchange.giver} to {exchange.receiver} for {exchange.title}."
+        ),
+        actor=coordinator,
+    )
 
 
 def _check_offline_record(

@@ -152,57 +152,43 @@ def repeat_exchange(*, exchange: Exchange, actor: User, message: str = "") -> Ex
 
 def accept_exchange(*, exchange: Exchange, actor: User) -> Exchange:
     """The person who was asked agrees. Contact details are shown to both from now on."""
-    with transaction.atomic():
-        exchange = c.lock(exchange)
-        check_transition(exchange, "accept", actor)
+    with c.transition(exchange, "accept", actor) as exchange:
         now = timezone.now()
         exchange.accepted_at = now
-        c.record(exchange, to_state=State.ACCEPTED, actor=actor, now=now)
-        c.tell(
+        c.move(
             exchange,
-            recipient=exchange.proposed_by,
-            verb="exchange.accepted",
-            message=f"{actor} agreed to your exchange: {exchange.title}.",
+            State.ACCEPTED,
             actor=actor,
+            now=now,
+            recipient=exchange.proposed_by,
+            message=f"{actor} agreed to your exchange: {exchange.title}.",
         )
     return exchange
 
 
 def decline_exchange(*, exchange: Exchange, actor: User, reason: str = "") -> Exchange:
-    with transaction.atomic():
-        exchange = c.lock(exchange)
-        check_transition(exchange, "decline", actor)
-        c.record(
-            exchange, to_state=State.DECLINED, actor=actor, now=timezone.now(), note=reason.strip()
-        )
-        c.tell(
+    with c.transition(exchange, "decline", actor) as exchange:
+        c.move(
             exchange,
-            recipient=exchange.proposed_by,
-            verb="exchange.declined",
-            message=f"{actor} can't take on your exchange: {exchange.title}.",
+            State.DECLINED,
             actor=actor,
+            note=reason.strip(),
+            recipient=exchange.proposed_by,
+            message=f"{actor} can't take on your exchange: {exchange.title}.",
         )
     return exchange
 
 
 def cancel_exchange(*, exchange: Exchange, actor: User, reason: str = "") -> Exchange:
     """Either party, before any time is recorded."""
-    with transaction.atomic():
-        exchange = c.lock(exchange)
-        check_transition(exchange, "cancel", actor)
-        c.record(
+    with c.transition(exchange, "cancel", actor) as exchange:
+        c.move(
             exchange,
-            to_state=State.CANCELLED,
+            State.CANCELLED,
             actor=actor,
-            now=timezone.now(),
             note=reason.strip(),
-        )
-        c.tell(
-            exchange,
             recipient=exchange.other_party(actor),
-            verb="exchange.cancelled",
             message=f"{actor} cancelled the exchange: {exchange.title}.",
-            actor=actor,
         )
     return exchange
 
@@ -222,29 +208,22 @@ def record_delivery(
     delivered_on = delivered_on or timezone.localdate(now)
     if delivered_on > timezone.localdate(now):
         raise DomainError("Record time once it has been given, not before.", field="delivered_on")
-    with transaction.atomic():
-        exchange = c.lock(exchange)
-        check_transition(exchange, "deliver", actor)
+    with c.transition(exchange, "deliver", actor) as exchange:
         exchange.minutes = minutes
         exchange.delivered_on = delivered_on
         exchange.delivered_at = now
-        c.record(
+        c.move(
             exchange,
-            to_state=State.DELIVERED,
+            State.DELIVERED,
             actor=actor,
             now=now,
             minutes=minutes,
             note=note.strip(),
-        )
-        c.tell(
-            exchange,
             recipient=exchange.receiver,
-            verb="exchange.delivered",
             message=(
                 f"{actor} recorded {minutes_in_words(minutes)} for {exchange.title}. "
                 "Please confirm it, or suggest a correction."
             ),
-            actor=actor,
             needs_action=True,
         )
     return exchange
@@ -280,33 +259,25 @@ def propose_correction(*, exchange: Exchange, actor: User, minutes: int, reason:
     """The receiver suggests a different time; the giver accepts or rejects it."""
     c.check_minutes(minutes)
     reason = c.require_reason(reason, "Say why the time should be different.")
-    with transaction.atomic():
-        exchange = c.lock(exchange)
-        check_transition(exchange, "correct", actor)
+    with c.transition(exchange, "correct", actor) as exchange:
         if minutes == exchange.minutes:
             raise DomainError(
                 "That's the time already recorded; confirm it instead.", field="hours"
             )
         exchange.corrected_minutes = minutes
         exchange.correction_reason = reason
-        c.record(
+        c.move(
             exchange,
-            to_state=State.CORRECTION_PROPOSED,
+            State.CORRECTION_PROPOSED,
             actor=actor,
-            now=timezone.now(),
             minutes=minutes,
             note=reason,
-        )
-        c.tell(
-            exchange,
             recipient=exchange.giver,
-            verb="exchange.correction_proposed",
             message=(
                 f"{actor} suggested {minutes_in_words(minutes)} instead of "
                 f"{minutes_in_words(exchange.minutes or 0)} for {exchange.title}. "
                 "Please accept or reject it."
             ),
-            actor=actor,
             needs_action=True,
         )
     return exchange
@@ -314,9 +285,7 @@ def propose_correction(*, exchange: Exchange, actor: User, minutes: int, reason:
 
 def accept_correction(*, exchange: Exchange, actor: User) -> Exchange:
     """The giver agrees with the corrected time: confirmed, and the corrected credits move."""
-    with transaction.atomic():
-        exchange = c.lock(exchange)
-        check_transition(exchange, "accept_correction", actor)
+    with c.transition(exchange, "accept_correction", actor) as exchange:
         minutes = exchange.corrected_minutes
         assert minutes is not None  # the database requires it in this state
         c.pay_and_confirm(
@@ -342,9 +311,7 @@ def accept_correction(*, exchange: Exchange, actor: User) -> Exchange:
 def reject_correction(*, exchange: Exchange, actor: User, reason: str) -> Exchange:
     """The giver disagrees with the corrected time: disputed, for a coordinator to resolve."""
     reason = c.require_reason(reason, "Say why you disagree, so a coordinator can help.")
-    with transaction.atomic():
-        exchange = c.lock(exchange)
-        check_transition(exchange, "reject_correction", actor)
+    with c.transition(exchange, "reject_correction", actor) as exchange:
         _dispute(exchange, actor=actor, reason=reason)
     return exchange
 
@@ -352,9 +319,7 @@ def reject_correction(*, exchange: Exchange, actor: User, reason: str) -> Exchan
 def dispute_exchange(*, exchange: Exchange, actor: User, reason: str) -> Exchange:
     """Either party, once time is recorded and before it is confirmed."""
     reason = c.require_reason(reason, "Say what went wrong, so a coordinator can help.")
-    with transaction.atomic():
-        exchange = c.lock(exchange)
-        check_transition(exchange, "dispute", actor)
+    with c.transition(exchange, "dispute", actor) as exchange:
         _dispute(exchange, actor=actor, reason=reason)
     return exchange
 
@@ -362,13 +327,14 @@ def dispute_exchange(*, exchange: Exchange, actor: User, reason: str) -> Exchang
 def _dispute(exchange: Exchange, *, actor: User, reason: str) -> None:
     now = timezone.now()
     exchange.disputed_at = exchange.disputed_at or now
-    c.record(exchange, to_state=State.DISPUTED, actor=actor, now=now, note=reason)
-    c.tell(
+    c.move(
         exchange,
-        recipient=exchange.other_party(actor),
-        verb="exchange.disputed",
-        message=f"{actor} disputed the exchange {exchange.title}. A coordinator will help.",
+        State.DISPUTED,
         actor=actor,
+        now=now,
+        note=reason,
+        recipient=exchange.other_party(actor),
+        message=f"{actor} disputed the exchange {exchange.title}. A coordinator will help.",
     )
     c.tell_coordinators(
         exchange,
