@@ -45,6 +45,26 @@ from .pages import detail_context
 # Starting an exchange ----------------------------------------------------------------
 
 
+def _propose(
+    request: MemberRequest,
+    form: forms.Form,
+    send: Callable[[dict[str, Any]], Exchange],
+    *,
+    other: User,
+    **context: Any,
+) -> HttpResponse:
+    """The page that proposes an exchange to ``other``, and the POST that ``send``s it."""
+    done = submit(
+        request, form, send, success=f"Sent. We've asked {other} to agree it.", then=to_detail
+    )
+    return done or render(
+        request,
+        "exchanges/propose.html",
+        {"form": form, "other": other, **context, "nav": "exchanges"},
+        status=status(form),
+    )
+
+
 @member_required
 def respond(request: MemberRequest, post_id: int) -> HttpResponse:
     """ "I can help" with a request, or "I'd like this" for an offer."""
@@ -53,7 +73,7 @@ def respond(request: MemberRequest, post_id: int) -> HttpResponse:
         messages.error(request, "You can't respond to this post.")
         return redirect("posts:detail", post_id=post.pk)
     form = ProposeForm(request.POST or None)
-    done = submit(
+    return _propose(
         request,
         form,
         lambda data: services.respond_to_post(
@@ -62,15 +82,9 @@ def respond(request: MemberRequest, post_id: int) -> HttpResponse:
             message=data["message"],
             estimated_minutes=form.estimated_minutes(),
         ),
-        success=f"Sent. We've asked {post.author} to agree it.",
-        then=to_detail,
-    )
-    heading = "Offer your help" if post.kind == Kind.REQUEST else "Ask for this"
-    return done or render(
-        request,
-        "exchanges/propose.html",
-        {"form": form, "post": post, "other": post.author, "heading": heading, "nav": "exchanges"},
-        status=status(form),
+        other=post.author,
+        post=post,
+        heading="Offer your help" if post.kind == Kind.REQUEST else "Ask for this",
     )
 
 
@@ -83,7 +97,7 @@ def start(request: MemberRequest, user_id: int) -> HttpResponse:
         messages.error(request, "You can't start an exchange with yourself.")
         return redirect("members:detail", user_id=other.pk)
     form = StartExchangeForm(request.POST or None)
-    done = submit(
+    return _propose(
         request,
         form,
         lambda data: services.propose_to_member(
@@ -94,19 +108,8 @@ def start(request: MemberRequest, user_id: int) -> HttpResponse:
             message=data["message"],
             estimated_minutes=form.estimated_minutes(),
         ),
-        success=f"Sent. We've asked {other} to agree it.",
-        then=to_detail,
-    )
-    return done or render(
-        request,
-        "exchanges/propose.html",
-        {
-            "form": form,
-            "other": other,
-            "heading": f"Start an exchange with {other}",
-            "nav": "exchanges",
-        },
-        status=status(form),
+        other=other,
+        heading=f"Start an exchange with {other}",
     )
 
 
@@ -165,87 +168,98 @@ class Step:
     danger: bool = False
 
 
+class WithReason(Protocol):
+    def __call__(self, *, exchange: Exchange, actor: User, reason: str) -> Exchange: ...
+
+
+def _asks_why(
+    service: WithReason, *, action: str, label: str, required: bool = True, **words: str
+) -> Step:
+    """A destructive step whose form asks only for a reason (``words``: the heading,
+    intro, button and success message)."""
+    return Step(
+        action=action,
+        danger=True,
+        make_form=lambda data: ReasonForm(data, required=required, label=label),
+        run=lambda ex, user, d: service(exchange=ex, actor=user, reason=d["reason"]),
+        **words,
+    )
+
+
 STEPS: dict[str, Step] = {
-    "decline": Step(
-        action="decline",
-        heading="Decline this exchange?",
-        intro="The other person will be told you can't take it on. This can't be undone.",
-        button="Yes, decline it",
-        success="Declined. We've let them know.",
-        danger=True,
-        make_form=lambda data: ReasonForm(data, required=False, label="Reason (optional)"),
-        run=lambda ex, user, d: services.decline_exchange(
-            exchange=ex, actor=user, reason=d["reason"]
+    step.action: step
+    for step in (
+        _asks_why(
+            services.decline_exchange,
+            action="decline",
+            label="Reason (optional)",
+            required=False,
+            heading="Decline this exchange?",
+            intro="The other person will be told you can't take it on. This can't be undone.",
+            button="Yes, decline it",
+            success="Declined. We've let them know.",
         ),
-    ),
-    "cancel": Step(
-        action="cancel",
-        heading="Cancel this exchange?",
-        intro="No time will be recorded and no credits will move. This can't be undone.",
-        button="Yes, cancel it",
-        success="Cancelled. We've let the other person know.",
-        danger=True,
-        make_form=lambda data: ReasonForm(data, required=False, label="Reason (optional)"),
-        run=lambda ex, user, d: services.cancel_exchange(
-            exchange=ex, actor=user, reason=d["reason"]
+        _asks_why(
+            services.cancel_exchange,
+            action="cancel",
+            label="Reason (optional)",
+            required=False,
+            heading="Cancel this exchange?",
+            intro="No time will be recorded and no credits will move. This can't be undone.",
+            button="Yes, cancel it",
+            success="Cancelled. We've let the other person know.",
         ),
-    ),
-    "dispute": Step(
-        action="dispute",
-        heading="Dispute this exchange?",
-        intro=(
-            "A coordinator will look at the recorded time, read your conversation and decide. "
-            "No credits move until they do."
+        _asks_why(
+            services.dispute_exchange,
+            action="dispute",
+            label="What went wrong?",
+            heading="Dispute this exchange?",
+            intro=(
+                "A coordinator will look at the recorded time, read your conversation and "
+                "decide. No credits move until they do."
+            ),
+            button="Yes, ask a coordinator",
+            success="Disputed. A coordinator will be in touch.",
         ),
-        button="Yes, ask a coordinator",
-        success="Disputed. A coordinator will be in touch.",
-        danger=True,
-        make_form=lambda data: ReasonForm(data, label="What went wrong?"),
-        run=lambda ex, user, d: services.dispute_exchange(
-            exchange=ex, actor=user, reason=d["reason"]
+        _asks_why(
+            services.reject_correction,
+            action="reject_correction",
+            label="Why do you disagree?",
+            heading="Reject the correction?",
+            intro=(
+                "The exchange will go to a coordinator, who will read your conversation and "
+                "decide the time."
+            ),
+            button="Yes, reject it",
+            success="Rejected. A coordinator will help you both agree.",
         ),
-    ),
-    "reject_correction": Step(
-        action="reject_correction",
-        heading="Reject the correction?",
-        intro=(
-            "The exchange will go to a coordinator, who will read your conversation and "
-            "decide the time."
+        Step(
+            action="deliver",
+            heading="Record the time you gave",
+            intro="The other person then confirms it, and the time credits move to you.",
+            button="Record the time",
+            success="Recorded. We've asked them to confirm it.",
+            make_form=lambda data: DeliverForm(data),
+            run=lambda ex, user, d: services.record_delivery(
+                exchange=ex,
+                actor=user,
+                minutes=to_minutes(d["hours"]) or 0,
+                delivered_on=d["delivered_on"],
+                note=d["note"],
+            ),
         ),
-        button="Yes, reject it",
-        success="Rejected. A coordinator will help you both agree.",
-        danger=True,
-        make_form=lambda data: ReasonForm(data, label="Why do you disagree?"),
-        run=lambda ex, user, d: services.reject_correction(
-            exchange=ex, actor=user, reason=d["reason"]
+        Step(
+            action="correct",
+            heading="Suggest a different time",
+            intro="The person who gave the time can accept your correction or reject it.",
+            button="Suggest this time",
+            success="Sent. We've asked them to answer your correction.",
+            make_form=lambda data: CorrectionForm(data),
+            run=lambda ex, user, d: services.propose_correction(
+                exchange=ex, actor=user, minutes=to_minutes(d["hours"]) or 0, reason=d["reason"]
+            ),
         ),
-    ),
-    "deliver": Step(
-        action="deliver",
-        heading="Record the time you gave",
-        intro="The other person then confirms it, and the time credits move to you.",
-        button="Record the time",
-        success="Recorded. We've asked them to confirm it.",
-        make_form=lambda data: DeliverForm(data),
-        run=lambda ex, user, d: services.record_delivery(
-            exchange=ex,
-            actor=user,
-            minutes=to_minutes(d["hours"]) or 0,
-            delivered_on=d["delivered_on"],
-            note=d["note"],
-        ),
-    ),
-    "correct": Step(
-        action="correct",
-        heading="Suggest a different time",
-        intro="The person who gave the time can accept your correction or reject it.",
-        button="Suggest this time",
-        success="Sent. We've asked them to answer your correction.",
-        make_form=lambda data: CorrectionForm(data),
-        run=lambda ex, user, d: services.propose_correction(
-            exchange=ex, actor=user, minutes=to_minutes(d["hours"]) or 0, reason=d["reason"]
-        ),
-    ),
+    )
 }
 
 
