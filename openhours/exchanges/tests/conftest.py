@@ -24,6 +24,13 @@ def giver(db: None) -> User:
     return UserFactory(full_name="Gil Giver", email="gil@nhs.net")
 
 
+@pytest.fixture(params=["giver", "member"])
+def either_party(request: pytest.FixtureRequest) -> User:
+    """Gil, then Maya: a test that takes it runs once for each party to the exchange."""
+    party: User = request.getfixturevalue(request.param)
+    return party
+
+
 @pytest.fixture
 def request_post(member: User) -> Post:
     return make_post(member, title="Help with a business case", estimated_minutes=120)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -423,20 +424,25 @@ def test_a_coordinator_cancels_a_dispute(disputed: Exchange, coordinator_client:
     assert disputed.state == State.CANCELLED
 
 
+def post_offline_record(client: Client, **fields: object) -> HttpResponse:
+    """Post a coordinator's offline record: a valid one, with ``fields`` added or changed
+    (the giver and receiver always come from the test)."""
+    data = {
+        "hours": "2",
+        "delivered_on": timezone.localdate().isoformat(),
+        "title": "Ward audit",
+        "reason": "Both offline",
+        **fields,
+    }
+    response: HttpResponse = client.post(reverse("exchanges:record"), data)
+    return response
+
+
 def test_a_coordinator_records_an_offline_exchange(
     coordinator_client: Client, giver: User, member: User
 ) -> None:
-    response = coordinator_client.post(
-        reverse("exchanges:record"),
-        {
-            "giver": giver.pk,
-            "receiver": member.pk,
-            "hours": "2",
-            "delivered_on": timezone.localdate().isoformat(),
-            "title": "Ward audit",
-            "description": "",
-            "reason": "Both offline",
-        },
+    response = post_offline_record(
+        coordinator_client, giver=giver.pk, receiver=member.pk, description=""
     )
     exchange = Exchange.objects.get()
     assert response["Location"] == url("detail", exchange)
@@ -448,17 +454,7 @@ def test_a_coordinator_records_an_offline_exchange(
 def test_an_offline_record_for_the_same_person_twice_is_refused(
     coordinator_client: Client, giver: User
 ) -> None:
-    response = coordinator_client.post(
-        reverse("exchanges:record"),
-        {
-            "giver": giver.pk,
-            "receiver": giver.pk,
-            "hours": "2",
-            "delivered_on": timezone.localdate().isoformat(),
-            "title": "Ward audit",
-            "reason": "Both offline",
-        },
-    )
+    response = post_offline_record(coordinator_client, giver=giver.pk, receiver=giver.pk)
     assert response.status_code == 400
     assert "must be different people" in page(response)
     assert not Exchange.objects.exists()
@@ -481,16 +477,8 @@ def test_the_nav_has_an_exchanges_item(member_client: Client) -> None:
 def test_a_tampered_or_unchosen_member_in_an_offline_record_is_an_error_not_a_500(
     coordinator_client: Client, giver: User, member: User, choice: dict[str, str]
 ) -> None:
-    data = {
-        "giver": giver.pk,
-        "receiver": member.pk,
-        "hours": "2",
-        "delivered_on": timezone.localdate().isoformat(),
-        "title": "Ward audit",
-        "reason": "Both offline",
-        **choice,
-    }
-    response = coordinator_client.post(reverse("exchanges:record"), data)
+    people = {"giver": giver.pk, "receiver": member.pk}
+    response = post_offline_record(coordinator_client, **(people | choice))
     assert response.status_code == 400
     field = next(iter(choice))
     assert response.context["form"].errors[field]
@@ -501,16 +489,8 @@ def test_a_tampered_or_unchosen_member_in_an_offline_record_is_an_error_not_a_50
 def test_an_offline_record_can_name_members_by_email_without_javascript(
     coordinator_client: Client, giver: User, member: User
 ) -> None:
-    response = coordinator_client.post(
-        reverse("exchanges:record"),
-        {
-            "giver_query": giver.email,
-            "receiver_query": member.email,
-            "hours": "1",
-            "delivered_on": timezone.localdate().isoformat(),
-            "title": "Ward audit",
-            "reason": "Both offline",
-        },
+    response = post_offline_record(
+        coordinator_client, giver_query=giver.email, receiver_query=member.email, hours="1"
     )
     assert response.status_code == 302
     exchange = Exchange.objects.get()

@@ -193,15 +193,15 @@ def test_an_answered_proposal_cannot_be_answered_again(accepted: Exchange, membe
 # Cancelling --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who", ["giver", "member"])
 def test_either_party_cancels_before_delivery(
-    who: str, accepted: Exchange, request: pytest.FixtureRequest, states: History
+    either_party: User, accepted: Exchange, states: History
 ) -> None:
-    actor = request.getfixturevalue(who)
-    exchange = services.cancel_exchange(exchange=accepted, actor=actor, reason="Plans changed")
+    exchange = services.cancel_exchange(
+        exchange=accepted, actor=either_party, reason="Plans changed"
+    )
     assert exchange.state == State.CANCELLED
     assert states(exchange)[-1] == ("accepted", "cancelled")
-    other = exchange.other_party(actor)
+    other = exchange.other_party(either_party)
     assert Notification.objects.filter(recipient=other, verb="exchange.cancelled").exists()
 
 
@@ -371,12 +371,6 @@ def test_the_giver_rejects_a_correction(
     assert balance(giver) == 0
 
 
-def test_rejecting_a_correction_needs_a_reason(corrected: Exchange, giver: User) -> None:
-    with pytest.raises(DomainError) as caught:
-        services.reject_correction(exchange=corrected, actor=giver, reason="  ")
-    assert caught.value.field == "reason"
-
-
 def test_only_the_giver_answers_a_correction(corrected: Exchange, member: User) -> None:
     with pytest.raises(DomainError) as caught:
         services.accept_correction(exchange=corrected, actor=member)
@@ -412,12 +406,12 @@ def test_no_correction_to_answer(delivered: Exchange, giver: User) -> None:
 # Disputing ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who", ["giver", "member"])
 def test_either_party_disputes_recorded_time(
-    who: str, delivered: Exchange, request: pytest.FixtureRequest, coordinator: User
+    either_party: User, delivered: Exchange, coordinator: User
 ) -> None:
-    actor = request.getfixturevalue(who)
-    exchange = services.dispute_exchange(exchange=delivered, actor=actor, reason="Wrong hours")
+    exchange = services.dispute_exchange(
+        exchange=delivered, actor=either_party, reason="Wrong hours"
+    )
     assert exchange.state == State.DISPUTED
     assert exchange.events.last().note == "Wrong hours"  # type: ignore[union-attr]
     assert Notification.objects.get(recipient=coordinator).needs_action
@@ -445,10 +439,38 @@ def test_disputes_only_for_recorded_unconfirmed_time(
     assert caught.value.message == message
 
 
-def test_a_dispute_needs_a_reason(delivered: Exchange, member: User) -> None:
+@pytest.mark.parametrize(
+    ("fixture", "who", "step", "reason", "message"),
+    [
+        (
+            "corrected",
+            "giver",
+            services.reject_correction,
+            "  ",
+            "Say why you disagree, so a coordinator can help.",
+        ),
+        (
+            "delivered",
+            "member",
+            services.dispute_exchange,
+            "",
+            "Say what went wrong, so a coordinator can help.",
+        ),
+    ],
+    ids=["rejecting a correction", "a dispute"],
+)
+def test_a_step_to_a_coordinator_needs_a_reason(
+    fixture: str,
+    who: str,
+    step: Callable[..., Exchange],
+    reason: str,
+    message: str,
+    request: pytest.FixtureRequest,
+) -> None:
+    exchange, actor = request.getfixturevalue(fixture), request.getfixturevalue(who)
     with pytest.raises(DomainError) as caught:
-        services.dispute_exchange(exchange=delivered, actor=member, reason="")
-    assert caught.value.message == "Say what went wrong, so a coordinator can help."
+        step(exchange=exchange, actor=actor, reason=reason)
+    assert caught.value.message == message
     assert caught.value.field == "reason"
 
 
