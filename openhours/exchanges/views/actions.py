@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 from django import forms
 from django.contrib import messages
@@ -45,17 +45,31 @@ from .pages import detail_context
 # Starting an exchange ----------------------------------------------------------------
 
 
+class Hello(TypedDict):
+    """What every proposal form asks: a message, and an estimate of the time."""
+
+    message: str
+    estimated_minutes: int | None
+
+
 def _propose(
     request: MemberRequest,
-    form: forms.Form,
-    send: Callable[[dict[str, Any]], Exchange],
+    form_class: type[ProposeForm],
+    send: Callable[[dict[str, Any], Hello], Exchange],
     *,
     other: User,
     **context: Any,
 ) -> HttpResponse:
     """The page that proposes an exchange to ``other``, and the POST that ``send``s it."""
+    form = form_class(request.POST or None)
     done = submit(
-        request, form, send, success=f"Sent. We've asked {other} to agree it.", then=to_detail
+        request,
+        form,
+        lambda data: send(
+            data, {"message": data["message"], "estimated_minutes": form.estimated_minutes()}
+        ),
+        success=f"Sent. We've asked {other} to agree it.",
+        then=to_detail,
     )
     return done or render(
         request,
@@ -72,16 +86,10 @@ def respond(request: MemberRequest, post_id: int) -> HttpResponse:
     if request.method == "GET" and (post.author_id == request.user.pk or not post.is_open):
         messages.error(request, "You can't respond to this post.")
         return redirect("posts:detail", post_id=post.pk)
-    form = ProposeForm(request.POST or None)
     return _propose(
         request,
-        form,
-        lambda data: services.respond_to_post(
-            responder=request.user,
-            post=post,
-            message=data["message"],
-            estimated_minutes=form.estimated_minutes(),
-        ),
+        ProposeForm,
+        lambda _, hello: services.respond_to_post(responder=request.user, post=post, **hello),
         other=post.author,
         post=post,
         heading="Offer your help" if post.kind == Kind.REQUEST else "Ask for this",
@@ -96,17 +104,15 @@ def start(request: MemberRequest, user_id: int) -> HttpResponse:
     if other.pk == request.user.pk:
         messages.error(request, "You can't start an exchange with yourself.")
         return redirect("members:detail", user_id=other.pk)
-    form = StartExchangeForm(request.POST or None)
     return _propose(
         request,
-        form,
-        lambda data: services.propose_to_member(
+        StartExchangeForm,
+        lambda data, hello: services.propose_to_member(
             proposer=request.user,
             other=other,
             proposer_gives=data["direction"] == "give",
             title=data["title"],
-            message=data["message"],
-            estimated_minutes=form.estimated_minutes(),
+            **hello,
         ),
         other=other,
         heading=f"Start an exchange with {other}",
