@@ -18,10 +18,18 @@ from openhours.core.forms import add_domain_error, domain_error_field
 from ..models import Exchange
 
 R = TypeVar("R")
+V = TypeVar("V", bound=Callable[..., HttpResponse])
 
 
 def status(form: forms.Form) -> int:
     return 400 if form.is_bound and form.errors else 200
+
+
+def named(view: V, name: str) -> V:
+    """A view a factory built, named as its module spells it (``views.accept``), so what
+    reports a view by name (errors, logs) shows the page and not the factory's ``view``."""
+    view.__name__ = view.__qualname__ = name
+    return view
 
 
 def to_detail(exchange: Exchange) -> HttpResponse:

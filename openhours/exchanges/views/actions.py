@@ -39,7 +39,7 @@ from ..forms import (
 )
 from ..models import Exchange
 from ..permissions import available_actions
-from ._submit import run, status, submit, to_detail
+from ._submit import named, run, status, submit, to_detail
 from .pages import detail_context
 
 # Starting an exchange ----------------------------------------------------------------
@@ -126,11 +126,9 @@ class OneClick(Protocol):
     def __call__(self, *, exchange: Exchange, actor: User) -> Exchange: ...
 
 
-def _one_click(service: OneClick, success: str) -> View:
+def _one_click(name: str, service: OneClick, success: str) -> View:
     """A POST that takes one step with no form; a refusal is a message on the exchange."""
 
-    @member_required
-    @require_POST
     def view(request: MemberRequest, exchange_id: int) -> HttpResponse:
         exchange = selectors.get_exchange_for_member(exchange_id, request.user)
         try:
@@ -141,19 +139,24 @@ def _one_click(service: OneClick, success: str) -> View:
         messages.success(request, success)
         return to_detail(result)
 
-    return view
+    return member_required(require_POST(named(view, name)))
 
 
 accept = _one_click(
-    services.accept_exchange, "Agreed. You can now see each other's contact details."
+    "accept", services.accept_exchange, "Agreed. You can now see each other's contact details."
 )
 confirm = _one_click(
-    services.confirm_exchange, "Confirmed. The time credits have moved. Thank you for recording it."
+    "confirm",
+    services.confirm_exchange,
+    "Confirmed. The time credits have moved. Thank you for recording it.",
 )
 accept_correction = _one_click(
-    services.accept_correction, "Correction accepted. The exchange is confirmed."
+    "accept_correction",
+    services.accept_correction,
+    "Correction accepted. The exchange is confirmed.",
 )
 repeat = _one_click(
+    "repeat",
     services.repeat_exchange,
     "A new exchange has been proposed. We've asked the other person to agree it.",
 )
@@ -272,7 +275,6 @@ STEPS: dict[str, Step] = {
 def _step(step: Step) -> View:
     """The page that asks (GET) and the POST that takes the step through its form."""
 
-    @member_required
     def view(request: MemberRequest, exchange_id: int) -> HttpResponse:
         exchange = selectors.get_exchange_for_member(exchange_id, request.user)
         if request.method == "GET" and step.action not in available_actions(request.user, exchange):
@@ -293,7 +295,7 @@ def _step(step: Step) -> View:
             status=status(form),
         )
 
-    return view
+    return member_required(named(view, step.action))
 
 
 decline = _step(STEPS["decline"])
@@ -331,6 +333,7 @@ def post_message(request: MemberRequest, exchange_id: int) -> HttpResponse:
 
 
 def _after_confirmation(
+    name: str,
     form_name: str,
     make_form: Callable[[Any], forms.Form],
     leave: Callable[[Exchange, User, dict[str, Any]], object],
@@ -339,8 +342,6 @@ def _after_confirmation(
     """Thanks or feedback, left from the exchange page once it is confirmed. A refusal no
     field names (not a party, already left) is a message on the exchange page."""
 
-    @member_required
-    @require_POST
     def view(request: MemberRequest, exchange_id: int) -> HttpResponse:
         exchange = selectors.get_exchange_for_member(exchange_id, request.user)
         form = make_form(request.POST)
@@ -357,16 +358,18 @@ def _after_confirmation(
         context = detail_context(request, exchange, **{form_name: form})
         return render(request, "exchanges/detail.html", context, status=400)
 
-    return view
+    return member_required(require_POST(named(view, name)))
 
 
 leave_thanks = _after_confirmation(
+    "leave_thanks",
     "thanks_form",
     ThanksForm,
     lambda ex, user, d: services.leave_thanks(exchange=ex, author=user, body=d["body"]),
     "Thank you. We've passed it on.",
 )
 leave_feedback = _after_confirmation(
+    "leave_feedback",
     "feedback_form",
     FeedbackForm,
     lambda ex, user, d: services.leave_feedback(
