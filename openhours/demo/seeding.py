@@ -128,15 +128,7 @@ def seed_demo(
     started = time.monotonic()
     say = say or (lambda _message: None)
     posts = default_post_count(members) if posts is None else posts
-    if members < 3:
-        raise DemoDataError("The demo needs at least 3 members: the three demo logins.")
-    if posts < 0:
-        raise DemoDataError("The number of posts cannot be negative.")
-    if User.objects.filter(email__in=[COORDINATOR.email, MEMBER.email, LEADER_EMAIL]).exists():
-        raise DemoDataError(
-            "Demo data already present: the demo logins exist. Use a fresh database, or "
-            "--if-empty to skip quietly."
-        )
+    _refuse_unbuildable(members=members, posts=posts)
     now = now or timezone.now()
     report: HistoryReport | None = None
 
@@ -149,43 +141,20 @@ def seed_demo(
         say(f"Imported {icb.name}: {sum(t.total for t in imported.organisations.values())} orgs")
         invented = _ensure_invented_organisations(icb)
         world = _world(icb, invented, now)
-        lookups = _Lookups.load()
-        password = make_password(DEMO_PASSWORD)
-        taken = set(User.objects.values_list("email", flat=True))
-        generator = DemoGenerator(world, seed=seed, taken_emails=taken)
-
-        coordinator = _create_showcase_member(
-            COORDINATOR, world, lookups, role=Role.COORDINATOR, now=now
-        )
-        demo_member = _create_showcase_member(MEMBER, world, lookups, role=Role.MEMBER, now=now)
-        showcase_posts = _create_showcase_posts(demo_member, world, lookups, now, limit=posts)
-
-        authors = _create_members(
-            generator,
-            count=members - 3,
-            lookups=lookups,
-            password=password,
+        cast = _create_cast(
+            world,
+            members=members,
+            posts=posts,
+            seed=seed,
+            now=now,
             service_limit=service_limit,
             progress=progress,
         )
-        if not authors:  # only the demo logins: let the demo member write every post
-            authors = [_showcase_author(demo_member, world)]
-        _create_posts(
-            generator,
-            authors,
-            count=posts - showcase_posts,
-            lookups=lookups,
-            service_limit=service_limit,
-            progress=progress,
-        )
-        # After the members, so the first members by id are still those the services wrote.
-        _create_showcase_member(LEADER, world, lookups, role=Role.LEADER, now=now)
-        sample = authors[0].index
         if history:
             report = _write_history(
-                coordinator=coordinator,
-                member=demo_member,
-                authors=authors[: min(service_limit, HISTORY_MEMBER_LIMIT)],
+                coordinator=cast.coordinator,
+                member=cast.member,
+                authors=cast.authors[: min(service_limit, HISTORY_MEMBER_LIMIT)],
                 icb_name=icb.name,
                 seed=seed,
                 now=now,
@@ -199,10 +168,78 @@ def seed_demo(
         invented_organisations=len(invented),
         import_report=imported,
         seconds=time.monotonic() - started,
-        sample_email=User.objects.filter(pk=sample).values_list("email", flat=True).first()
+        sample_email=User.objects.filter(pk=cast.authors[0].index)
+        .values_list("email", flat=True)
+        .first()
         or MEMBER.email,
         history=report,
     )
+
+
+def _refuse_unbuildable(*, members: int, posts: int) -> None:
+    """A demo too small for the demo logins, or one already built, is refused."""
+    if members < 3:
+        raise DemoDataError("The demo needs at least 3 members: the three demo logins.")
+    if posts < 0:
+        raise DemoDataError("The number of posts cannot be negative.")
+    if User.objects.filter(email__in=[COORDINATOR.email, MEMBER.email, LEADER_EMAIL]).exists():
+        raise DemoDataError(
+            "Demo data already present: the demo logins exist. Use a fresh database, or "
+            "--if-empty to skip quietly."
+        )
+
+
+@dataclass(frozen=True)
+class _Cast:
+    coordinator: User
+    member: User
+    authors: list[Author]
+
+
+def _create_cast(
+    world: World,
+    *,
+    members: int,
+    posts: int,
+    seed: int,
+    now: datetime,
+    service_limit: int,
+    progress: bool,
+) -> _Cast:
+    """The demo logins, the invented members and every post, in the order that keeps the
+    demo the same from one run to the next."""
+    lookups = _Lookups.load()
+    password = make_password(DEMO_PASSWORD)
+    taken = set(User.objects.values_list("email", flat=True))
+    generator = DemoGenerator(world, seed=seed, taken_emails=taken)
+
+    coordinator = _create_showcase_member(
+        COORDINATOR, world, lookups, role=Role.COORDINATOR, now=now
+    )
+    demo_member = _create_showcase_member(MEMBER, world, lookups, role=Role.MEMBER, now=now)
+    showcase_posts = _create_showcase_posts(demo_member, world, lookups, now, limit=posts)
+
+    authors = _create_members(
+        generator,
+        count=members - 3,
+        lookups=lookups,
+        password=password,
+        service_limit=service_limit,
+        progress=progress,
+    )
+    if not authors:  # only the demo logins: let the demo member write every post
+        authors = [_showcase_author(demo_member, world)]
+    _create_posts(
+        generator,
+        authors,
+        count=posts - showcase_posts,
+        lookups=lookups,
+        service_limit=service_limit,
+        progress=progress,
+    )
+    # After the members, so the first members by id are still those the services wrote.
+    _create_showcase_member(LEADER, world, lookups, role=Role.LEADER, now=now)
+    return _Cast(coordinator=coordinator, member=demo_member, authors=authors)
 
 
 def _write_history(
