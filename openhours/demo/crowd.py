@@ -7,6 +7,7 @@ with ``bulk_create``, the same rows for the same plans (see ``seeding``).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -86,22 +87,10 @@ def create_members(
         _write_profiles_with_services(plans[:through_services], users[:through_services], lookups)
         _write_profiles_in_bulk(plans[through_services:], users[through_services:], lookups)
         for plan, user in zip(plans, users, strict=True):
-            authors.append(_author_for(plan.author, user.pk))
+            authors.append(dataclasses.replace(plan.author, index=user.pk))
         bar.update(size)
     bar.close()
     return authors
-
-
-def _author_for(author: Author, user_id: int) -> Author:
-    return Author(
-        index=user_id,
-        organisation=author.organisation,
-        skills=author.skills,
-        wants=author.wants,
-        years=author.years,
-        availability=author.availability,
-        weight=author.weight,
-    )
 
 
 def _create_users(plans: Sequence[MemberPlan], password: str) -> list[User]:

@@ -126,11 +126,7 @@ def seed_demo(
     # would get it once the transaction commits: hundreds of messages about events
     # months old, to addresses that look real. Nobody is emailed about demo history.
     with override_settings(EMAIL_BACKEND=SILENT_EMAIL), transaction.atomic():
-        imported = import_organisations(icb_codes=[icb_code])
-        icb = ICB.objects.get(ods_code=icb_code.strip().upper())
-        say(f"Imported {icb.name}: {sum(t.total for t in imported.organisations.values())} orgs")
-        invented = _ensure_invented_organisations(icb)
-        world = _world(icb, invented, now)
+        imported, invented, world = _import_world(icb_code, now=now, say=say)
         cast = _create_cast(
             world,
             members=members,
@@ -145,25 +141,37 @@ def seed_demo(
                 coordinator=cast.coordinator,
                 member=cast.member,
                 authors=cast.authors[: min(service_limit, HISTORY_MEMBER_LIMIT)],
-                icb_name=icb.name,
+                icb_name=world.icb_name,
                 seed=seed,
                 now=now,
                 progress=progress,
             )
 
     return SeedResult(
-        icb_name=icb.name,
+        icb_name=world.icb_name,
         members=members,
         posts=posts,
         invented_organisations=len(invented),
         import_report=imported,
         seconds=time.monotonic() - started,
-        sample_email=User.objects.filter(pk=cast.authors[0].index)
-        .values_list("email", flat=True)
-        .first()
-        or MEMBER.email,
+        sample_email=_email_of(cast.authors[0].index) or MEMBER.email,
         history=report,
     )
+
+
+def _import_world(
+    icb_code: str, *, now: datetime, say: Say
+) -> tuple[ImportReport, list[Organisation], World]:
+    """The ICB's organisations imported, the invented ones added, and the world of both."""
+    imported = import_organisations(icb_codes=[icb_code])
+    icb = ICB.objects.get(ods_code=icb_code.strip().upper())
+    say(f"Imported {icb.name}: {sum(t.total for t in imported.organisations.values())} orgs")
+    invented = _ensure_invented_organisations(icb)
+    return imported, invented, _world(icb, invented, now)
+
+
+def _email_of(user_id: int) -> str | None:
+    return User.objects.filter(pk=user_id).values_list("email", flat=True).first()
 
 
 def _refuse_unbuildable(*, members: int, posts: int) -> None:
