@@ -99,9 +99,20 @@ def _days(n: float) -> timedelta:
 
 
 def _plan_alex(history: History, partners: list[User]) -> None:
+    """The demo member's six months: given and received, waiting, a donation, sessions."""
     alex = history.member
     posts = {p.title: p for p in Post.objects.filter(author=alex)}
     power_bi, _business_case, back_pain = (posts.get(p.title) for p in MEMBER.posts)
+    _plan_alex_settled(history, alex, partners, back_pain)
+    _plan_alex_waiting(history, alex, partners, power_bi)
+    _plan_alex_donation(history, alex)
+    _plan_alex_sessions(history, alex, partners, back_pain)
+
+
+def _plan_alex_settled(
+    history: History, alex: User, partners: list[User], back_pain: Post | None
+) -> None:
+    """Exchanges Alex gave and received, confirmed (one corrected first)."""
     quick = Timing(accept=timedelta(hours=5), deliver=_days(6), answer=_days(1))
     for (title, minutes, thanks), days_ago, partner in zip(
         words.ALEX_GAVE, (100, 70, 40), partners, strict=False
@@ -153,6 +164,12 @@ def _plan_alex(history: History, partners: list[User]) -> None:
             thanks=words.THANKS[5],
             post=back_pain,
         )
+
+
+def _plan_alex_waiting(
+    history: History, alex: User, partners: list[User], power_bi: Post | None
+) -> None:
+    """What waits for Alex (time to confirm, a proposal to answer), and Alex's own proposal."""
     # Waiting for Alex: time to confirm ...
     _exchange(
         history,
@@ -196,6 +213,8 @@ def _plan_alex(history: History, partners: list[User]) -> None:
         message=words.ALEX_OFFERING_MESSAGE,
     )
 
+
+def _plan_alex_donation(history: History, alex: User) -> None:
     def donate(_: Context) -> None:
         ledger.donate(
             donor=alex, minutes=60, idempotency_key="demo:alex:donation", memo=words.ALEX_DONATION
@@ -203,6 +222,10 @@ def _plan_alex(history: History, partners: list[User]) -> None:
 
     history.script("donation", _ago(history, 45, hour=17)).then(timedelta(0), "donate", donate)
 
+
+def _plan_alex_sessions(
+    history: History, alex: User, partners: list[User], back_pain: Post | None
+) -> None:
     # Group sessions: one attended, one to go to, one Alex runs from their offer.
     spc, business_case = SESSIONS[0], SESSIONS[1]
     attended = _ago(history, 35, hour=12)

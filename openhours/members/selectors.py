@@ -10,6 +10,7 @@ from django.http import Http404
 
 from openhours.accounts.models import User, approved_member_q
 from openhours.accounts.permissions import Viewer
+from openhours.core.querysets import filter_each_set
 from openhours.organisations.models import Organisation
 
 from .models import Block, Profile, Visibility
@@ -30,16 +31,14 @@ def directory(filters: DirectoryFilters, *, viewer: Viewer) -> QuerySet[Profile]
     profiles = Profile.objects.filter(approved_member_q("user__"))
     if not getattr(viewer, "is_coordinator", False):
         profiles = profiles.filter(Q(visibility=Visibility.MEMBERS) | Q(user=viewer))
-    if filters.skill_id:
-        profiles = profiles.filter(skills__id=filters.skill_id)
-    if filters.organisation_id:
-        profiles = profiles.filter(organisations__id=filters.organisation_id)
-    if filters.organisation_kind:
-        profiles = profiles.filter(organisations__kind=filters.organisation_kind)
-    if filters.profession_id:
-        profiles = profiles.filter(profession_id=filters.profession_id)
-    if filters.place_id:
-        profiles = profiles.filter(organisations__place_id=filters.place_id)
+    profiles = filter_each_set(
+        profiles,
+        skills__id=filters.skill_id,
+        organisations__id=filters.organisation_id,
+        organisations__kind=filters.organisation_kind,
+        profession_id=filters.profession_id,
+        organisations__place_id=filters.place_id,
+    )
     for word in filters.text.split()[:6]:
         profiles = profiles.filter(
             Q(user__full_name__icontains=word)

@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 
 from openhours.accounts.models import User
 from openhours.accounts.permissions import Viewer
+from openhours.core.querysets import filter_each_set
 
 from .models import Post, Status
 from .search import search_posts
@@ -37,19 +38,15 @@ def _for_the_list() -> QuerySet[Post]:
 
 
 def browse_posts(filters: PostFilters) -> QuerySet[Post]:
-    posts = _for_the_list()
-    if filters.status:
-        posts = posts.filter(status=filters.status)
-    if filters.kind:
-        posts = posts.filter(kind=filters.kind)
-    if filters.category:
-        posts = posts.filter(category=filters.category)
-    if filters.skill_id:
-        posts = posts.filter(skills__id=filters.skill_id)
-    if filters.mode:
-        posts = posts.filter(mode__in=[filters.mode, "any"])
-    if filters.place_id:
-        posts = posts.filter(place_id=filters.place_id)
+    posts = filter_each_set(
+        _for_the_list(),
+        status=filters.status,
+        kind=filters.kind,
+        category=filters.category,
+        skills__id=filters.skill_id,
+        mode__in=[filters.mode, "any"] if filters.mode else None,
+        place_id=filters.place_id,
+    )
     if filters.organisation_kind:
         posts = posts.filter(
             author__profile__organisations__kind=filters.organisation_kind

@@ -7,12 +7,15 @@ reason that pytest prints in its summary (make test runs with -ra).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from openhours.accounts.tests.factories import PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; the Django ORM calls made by
 # the tests themselves (factories, assertions) are still synchronous and safe here.
@@ -45,6 +48,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+def sign_in(page: Any, base: str, email: str, *, then: re.Pattern[str] | None = None) -> None:
+    """Sign in with the factories' password through the login form; with ``then``, wait
+    until the page after it has a URL that matches."""
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    if then is not None:
+        page.wait_for_url(then)
 
 
 @pytest.fixture(scope="session")

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from openhours.accounts.tests.factories import PASSWORD, UserFactory
+from openhours.accounts.tests.factories import UserFactory
 from openhours.exchanges.models import Exchange, State
 from openhours.ledger.selectors import balance
 from openhours.posts.tests.factories import make_post
 
-from .conftest import DESKTOP, PHONE
+from .conftest import DESKTOP, PHONE, sign_in
 from .test_newcomer_journey import assert_accessible, shoot
 
 pytestmark = [
@@ -25,13 +25,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("reference_data"),
 ]
-
-
-def sign_in(page: Any, base: str, email: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])

@@ -8,17 +8,19 @@ closed.
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from openhours.accounts.tests.factories import PASSWORD, UserFactory
+from openhours.accounts.tests.factories import UserFactory
 from openhours.ledger import services
 from openhours.ledger.selectors import balance
 from openhours.members.models import Profile
 from openhours.organisations.tests.factories import OrganisationFactory
 
+from . import conftest
 from .conftest import DESKTOP, PHONE
 from .test_newcomer_journey import assert_accessible, shoot
 
@@ -29,12 +31,8 @@ pytestmark = [
 ]
 
 
-def sign_in(page: Any, base: str, email: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"^(?!.*/accounts/login/)"))
+# Signed in once the page has left the login form.
+sign_in = partial(conftest.sign_in, then=re.compile(r"^(?!.*/accounts/login/)"))
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])

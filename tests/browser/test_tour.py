@@ -19,6 +19,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ import pytest
 from django.utils import timezone
 
 from openhours.accounts.models import Approval, Role, User
-from openhours.accounts.tests.factories import PASSWORD, UserFactory
+from openhours.accounts.tests.factories import UserFactory
 from openhours.exchanges import services as exchanges
 from openhours.exchanges.models import Helped
 from openhours.group_sessions import services as sessions
@@ -39,6 +40,7 @@ from openhours.notifications.services import notify
 from openhours.posts.models import Kind
 from openhours.posts.tests.factories import make_post
 
+from . import conftest
 from .conftest import DESKTOP, PHONE
 from .test_newcomer_journey import assert_accessible, shoot
 
@@ -274,12 +276,7 @@ def build_world() -> World:
     return World(maya=maya, gil=gil, priya=priya, cole=cole, stops=stops, donation=donation)
 
 
-def sign_in(page: Any, base: str, email: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/$"))
+sign_in = partial(conftest.sign_in, then=re.compile(r"/$"))
 
 
 def visit(page: Any, base: str, stop: Stop, viewport: str, folder: Path) -> list[str]:

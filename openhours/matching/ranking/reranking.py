@@ -164,32 +164,8 @@ def _load_helper_facts(post: Post, candidates: Sequence[tuple[int, float]]) -> _
         return None
     ids = list(rows)
     now = timezone.now()
-    giving = {
-        giver_id: (open_now, last)
-        for giver_id, open_now, last in Exchange.objects.filter(
-            giver_id__in=ids, state__in=[*ACTIVE_STATES, State.CONFIRMED]
-        )
-        .order_by()
-        .values("giver_id")
-        .annotate(
-            open_now=Count("pk", filter=Q(state__in=ACTIVE_STATES)),
-            last=Max("confirmed_at", filter=Q(state=State.CONFIRMED)),
-        )
-        .values_list("giver_id", "open_now", "last")
-    }
-    recent_alerts = Counter(
-        dict(
-            Suggestion.objects.filter(
-                member_id__in=ids,
-                kind=SuggestionKind.ALERT,
-                created_at__gte=now - timedelta(days=7),
-            )
-            .order_by()
-            .values("member_id")
-            .annotate(n=Count("pk"))
-            .values_list("member_id", "n")
-        )
-    )
+    giving = _giving(ids)
+    recent_alerts = _recent_alerts(ids, since=now - timedelta(days=7))
     organisations = _organisations([post.author_id, *ids])
     requester_profession = (
         Profile.objects.filter(user_id=post.author_id)
@@ -205,6 +181,40 @@ def _load_helper_facts(post: Post, candidates: Sequence[tuple[int, float]]) -> _
         recent_alerts=recent_alerts,
         organisations=organisations,
         requester_profession=requester_profession,
+    )
+
+
+def _giving(ids: list[int]) -> dict[int, tuple[int, datetime | None]]:
+    """Each helper's exchanges open now as giver, and when they last gave (confirmed)."""
+    return {
+        giver_id: (open_now, last)
+        for giver_id, open_now, last in Exchange.objects.filter(
+            giver_id__in=ids, state__in=[*ACTIVE_STATES, State.CONFIRMED]
+        )
+        .order_by()
+        .values("giver_id")
+        .annotate(
+            open_now=Count("pk", filter=Q(state__in=ACTIVE_STATES)),
+            last=Max("confirmed_at", filter=Q(state=State.CONFIRMED)),
+        )
+        .values_list("giver_id", "open_now", "last")
+    }
+
+
+def _recent_alerts(ids: list[int], *, since: datetime) -> Counter[int]:
+    """How many alerts each helper has been sent since ``since``."""
+    return Counter(
+        dict(
+            Suggestion.objects.filter(
+                member_id__in=ids,
+                kind=SuggestionKind.ALERT,
+                created_at__gte=since,
+            )
+            .order_by()
+            .values("member_id")
+            .annotate(n=Count("pk"))
+            .values_list("member_id", "n")
+        )
     )
 
 
