@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "openhours.core",
     "openhours.accounts",
     "openhours.organisations",
@@ -109,6 +111,7 @@ INSTALLED_APPS = [
     "openhours.insight",
     "openhours.demo",
     "openhours.home",
+    "openhours.operations",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +235,35 @@ OPENHOURS_MATCHING_ESCALATE_AFTER_DAYS = env_int("OPENHOURS_MATCHING_ESCALATE_AF
 # (betweenness, the slowest step) only when something changed and the last computation is
 # at least this many minutes old; a rebuild always recomputes them.
 OPENHOURS_INSIGHT_SPANNERS_EVERY_MINUTES = env_int("OPENHOURS_INSIGHT_SPANNERS_EVERY_MINUTES", 60)
+
+# Background work (docs/operations.md): tasks are rows in the database, run by
+# `manage.py run_worker` (`make run` starts one beside the web server). A failing task is
+# tried OPENHOURS_TASK_ATTEMPTS times in all, waiting OPENHOURS_TASK_RETRY_SECONDS, then
+# twice, four times as long between tries; finished results are kept for
+# OPENHOURS_TASK_RESULTS_KEEP_DAYS.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+OPENHOURS_TASK_ATTEMPTS = env_int("OPENHOURS_TASK_ATTEMPTS", 5)
+OPENHOURS_TASK_RETRY_SECONDS = env_int("OPENHOURS_TASK_RETRY_SECONDS", 30)
+OPENHOURS_TASK_RESULTS_KEEP_DAYS = env_int("OPENHOURS_TASK_RESULTS_KEEP_DAYS", 14)
+# The periodic schedule: seconds between runs, "daily HH:MM" (in TIME_ZONE) or "off".
+# OPENHOURS_SCHEDULE="refresh_insight=300,send_digests=daily 08:00" overrides entries.
+OPENHOURS_SCHEDULE = {
+    "route_requests": "300",
+    "send_pending_emails": "120",
+    "auto_confirm_exchanges": "3600",
+    "settle_group_sessions": "3600",
+    "refresh_insight": "600",
+    "expire_posts": "daily 06:00",
+    "send_digests": "daily 07:00",
+    "prune_task_results": "daily 03:00",
+}
+for _entry in env_list("OPENHOURS_SCHEDULE"):
+    _name, _, _spec = _entry.partition("=")
+    if not _spec:
+        raise ImproperlyConfigured(
+            f"OPENHOURS_SCHEDULE entries look like name=seconds, not {_entry!r}"
+        )
+    OPENHOURS_SCHEDULE[_name.strip()] = _spec.strip()
 
 # Email: printed to the console in development, SMTP otherwise.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OpenHours <no-reply@openhours.local>")

@@ -175,10 +175,16 @@ def test_a_mail_failure_does_not_break_the_caller(
     with django_capture_on_commit_callbacks(execute=True):
         notification = _offer(member, outsider, needs_action=True)
 
+    # The change stands; the email task failed (logged with its cause), nothing claims an
+    # email went out, and the worker's retry or the sweep sends it later.
     assert notification is not None
     notification.refresh_from_db()
     assert notification.emailed_at is None
-    assert "Could not email notification" in caplog.text
+    assert "state=FAILED" in caplog.text
+    assert "mail server down" in caplog.text
+    assert services.pending_immediate_emails(
+        now=notification.created_at + timedelta(minutes=5), older_than=timedelta(minutes=2)
+    ) == [notification.pk]
 
 
 def test_preference_defaults_to_immediate_and_can_change(member: User) -> None:
