@@ -245,6 +245,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 OPENHOURS_TASK_ATTEMPTS = env_int("OPENHOURS_TASK_ATTEMPTS", 5)
 OPENHOURS_TASK_RETRY_SECONDS = env_int("OPENHOURS_TASK_RETRY_SECONDS", 30)
 OPENHOURS_TASK_RESULTS_KEEP_DAYS = env_int("OPENHOURS_TASK_RESULTS_KEEP_DAYS", 14)
+# A worker whose heartbeat is this many seconds old is taken for dead and its running task
+# goes back in the queue; workers beat six times in that time.
+OPENHOURS_WORKER_LOST_SECONDS = env_float("OPENHOURS_WORKER_LOST_SECONDS", 30.0)
 # The periodic schedule: seconds between runs, "daily HH:MM" (in TIME_ZONE) or "off".
 # OPENHOURS_SCHEDULE="refresh_insight=300,send_digests=daily 08:00" overrides entries.
 OPENHOURS_SCHEDULE = {

@@ -22,7 +22,7 @@ from openhours.matching.ranking.engine import index_status
 
 from . import schedule
 from .models import PeriodicRun, WorkerHeartbeat
-from .worker import LOST_AFTER
+from .worker import lost_after
 
 # The queue is behind when the oldest waiting task has waited longer than this.
 LAG_LIMIT = timedelta(minutes=5)
@@ -83,7 +83,7 @@ def _tasks(now: datetime) -> dict[str, Any]:
     oldest = ready.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
     lag = (now - oldest).total_seconds() if oldest else 0.0
     failed = DBTaskResult.objects.failed().filter(finished_at__gte=now - timedelta(days=1))
-    workers = WorkerHeartbeat.objects.filter(seen_at__gte=now - LOST_AFTER).count()
+    workers = WorkerHeartbeat.objects.filter(seen_at__gte=now - lost_after()).count()
     return {
         "ok": lag <= LAG_LIMIT.total_seconds() and workers > 0,
         "waiting": ready.count(),

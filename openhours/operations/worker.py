@@ -11,9 +11,9 @@ the library leaves to the project:
   operators (the admin, ``/health/`` and the metrics count them).
 * **Recovery after a crash.** Each worker records a heartbeat every few seconds from a
   thread of its own, so the heartbeat goes on during a long task. A task still
-  ``RUNNING`` whose worker's heartbeat is older than ``LOST_AFTER`` was cut off (kill -9,
-  out of memory, the server gone) and goes back in the queue. Every task is idempotent,
-  so running the remainder again does nothing twice.
+  ``RUNNING`` whose worker's heartbeat is older than ``OPENHOURS_WORKER_LOST_SECONDS`` was
+  cut off (kill -9, out of memory, the server gone) and goes back in the queue. Every
+  task is idempotent, so running the remainder again does nothing twice.
 * **The schedule.** Between tasks, at most every ``SCHEDULE_EVERY``, the worker enqueues
   the periodic tasks that are due (``schedule.enqueue_due``).
 """
@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connections
+from django.db import close_old_connections, connection, connections
 from django.db.utils import OperationalError
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -44,10 +44,17 @@ from .models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 
-HEARTBEAT_EVERY = 5.0
-# A worker silent for this long is taken for dead (six missed heartbeats).
-LOST_AFTER = timedelta(seconds=30)
 SCHEDULE_EVERY = 5.0
+
+
+def lost_after() -> timedelta:
+    """A worker silent for this long is taken for dead (``OPENHOURS_WORKER_LOST_SECONDS``)."""
+    return timedelta(seconds=settings.OPENHOURS_WORKER_LOST_SECONDS)
+
+
+def heartbeat_every() -> float:
+    """Seconds between heartbeats: six fit in the time after which a worker is lost."""
+    return settings.OPENHOURS_WORKER_LOST_SECONDS / 6
 
 
 def backoff(attempts: int) -> timedelta:
@@ -99,14 +106,17 @@ class Worker:
             self._loop()
         finally:
             self.stopping.set()
-            beating.join(timeout=HEARTBEAT_EVERY * 2)
+            beating.join(timeout=heartbeat_every() * 2)
             WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
             logger.info("Worker %s stopped after %s tasks", self.worker_id, self.tasks_run)
 
     def _loop(self) -> None:
         last_look = float("-inf")
         while not self.stopping.is_set():
-            close_old_connections()
+            # Drop a connection the database closed, as Django does between requests (not
+            # inside an outer transaction, where only a test ever runs a worker).
+            if not connection.in_atomic_block:
+                close_old_connections()
             now_seconds = timezone.now().timestamp()
             if now_seconds - last_look >= SCHEDULE_EVERY or self.until_idle:
                 self.maintain()
@@ -167,7 +177,7 @@ class Worker:
 
     def _keep_beating(self) -> None:
         try:
-            while not self.stopping.wait(HEARTBEAT_EVERY):
+            while not self.stopping.wait(heartbeat_every()):
                 try:
                     self._beat()
                 except OperationalError:
@@ -202,13 +212,12 @@ def retry_or_give_up(result: DBTaskResult[Any, Any], *, now: datetime) -> bool:
 def requeue_lost(*, now: datetime) -> int:
     """Put back in the queue every running task whose worker stopped beating; return how
     many. A task that has used its attempts is marked failed instead."""
+    silent = now - lost_after()
     alive = set(
-        WorkerHeartbeat.objects.filter(seen_at__gte=now - LOST_AFTER).values_list(
-            "worker_id", flat=True
-        )
+        WorkerHeartbeat.objects.filter(seen_at__gte=silent).values_list("worker_id", flat=True)
     )
     requeued = 0
-    for result in DBTaskResult.objects.running().filter(started_at__lt=now - LOST_AFTER):
+    for result in DBTaskResult.objects.running().filter(started_at__lt=silent):
         owner = result.worker_ids[-1] if result.worker_ids else ""
         if owner in alive:
             continue
@@ -229,5 +238,5 @@ def requeue_lost(*, now: datetime) -> int:
             result.id,
             owner,
         )
-    WorkerHeartbeat.objects.filter(seen_at__lt=now - LOST_AFTER * 10).delete()
+    WorkerHeartbeat.objects.filter(seen_at__lt=now - lost_after() * 10).delete()
     return requeued
