@@ -115,6 +115,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "openhours.operations.middleware.ObserveRequests",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -289,7 +290,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# `manage.py collectstatic` gathers the static files here for whitenoise to serve.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", "") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -321,12 +323,32 @@ if os.environ.get("REDIS_URL"):
         "LOCATION": os.environ["REDIS_URL"],
     }
 
+# Logs go to standard error: JSON lines (LOG_FORMAT=json, the default outside DEBUG) for a
+# log shipper, or plain text (LOG_FORMAT=text, the default with DEBUG). Each line carries
+# the request's id (from the balancer's X-Request-ID, or made up), "-" outside requests.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "openhours.operations.middleware.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "openhours.core.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+# /metrics for Prometheus: with a token set, scrapers send "Authorization: Bearer <token>";
+# without one, only the machine itself may scrape.
+OPENHOURS_METRICS_TOKEN = os.environ.get("OPENHOURS_METRICS_TOKEN", "")
 
 # Ledger
 # Time credits in whole minutes (see docs/ledger.md). A member starts with the joining grant

@@ -12,12 +12,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import CharField
 from django.utils import timezone
 
 from openhours.accounts.models import User
+from openhours.core import mail
 from openhours.core.errors import DomainError
 
 from .models import EmailPreference, Notification, NotificationPreference
@@ -253,7 +253,7 @@ def _send_digest_to(recipient_id: int, *, now: datetime) -> bool:
         try:
             # Sent inside the transaction on purpose: if the mail server refuses, the
             # emailed_at marks roll back and tomorrow's run tries again.
-            _mail(recipient.email, f"Your daily summary: {count} new {noun}", body)
+            _mail(recipient.email, f"Your daily summary: {count} new {noun}", body, kind="digest")
         except Exception:
             logger.exception("Could not send the notification digest to user %s", recipient_id)
             transaction.set_rollback(True)
@@ -271,11 +271,8 @@ def _subject_line(message: str) -> str:
     return shorten(" ".join(message.split()), 120)
 
 
-def _mail(address: str, subject: str, body: str) -> None:
-    """One plain-text email from the site's default sender, its subject marked as ours."""
-    send_mail(
-        subject=f"[OpenHours] {subject}", message=body, from_email=None, recipient_list=[address]
-    )
+def _mail(address: str, subject: str, body: str, *, kind: str = "notification") -> None:
+    mail.send(address, subject, body, kind=kind)
 
 
 def _footer() -> str:

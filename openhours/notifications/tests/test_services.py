@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from openhours.accounts.models import User
 from openhours.accounts.tests.factories import UserFactory
+from openhours.core import mail as our_mail
 from openhours.core.errors import DomainError
 from openhours.notifications import selectors, services
 from openhours.notifications.models import EmailPreference, Notification
@@ -170,7 +171,7 @@ def test_a_mail_failure_does_not_break_the_caller(
     def refuse(**kwargs: Any) -> int:
         raise ConnectionRefusedError("mail server down")
 
-    monkeypatch.setattr(services, "send_mail", refuse)
+    monkeypatch.setattr(our_mail, "send_mail", refuse)
 
     with django_capture_on_commit_callbacks(execute=True):
         notification = _offer(member, outsider, needs_action=True)
@@ -305,7 +306,7 @@ class TestDigest:
             raise ConnectionRefusedError("mail server down")
 
         with monkeypatch.context() as patch:
-            patch.setattr(services, "send_mail", refuse)
+            patch.setattr(our_mail, "send_mail", refuse)
             assert services.send_digests(now=later) == 0
         assert Notification.objects.get().emailed_at is None
 
