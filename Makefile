@@ -22,12 +22,21 @@ $(SEMANTIC_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,semantic]'
 	@touch $(SEMANTIC_STAMP)
 
+# `make run PORT=8080` serves elsewhere; links in emails follow the port.
+PORT ?= 8000
+DEV := DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT)
+
+# The web server and a background worker together (the worker sends the emails, alerts,
+# confirmations and insight refreshes); Ctrl+C stops both.
 run: $(STAMP)
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py seed_demo --if-empty
-	DEBUG=1 $(BIN)/python manage.py rebuild_matching_index -v0
-	DEBUG=1 $(BIN)/python manage.py refresh_insight
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py seed_demo --if-empty
+	$(DEV) $(BIN)/python manage.py rebuild_matching_index -v0
+	$(DEV) $(BIN)/python manage.py refresh_insight
+	@echo "OpenHours: http://127.0.0.1:$(PORT)/ (web server and worker; Ctrl+C stops both)"
+	@$(DEV) $(BIN)/python manage.py run_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(SEMANTIC_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

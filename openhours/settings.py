@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "openhours.core",
     "openhours.accounts",
     "openhours.organisations",
@@ -109,9 +111,11 @@ INSTALLED_APPS = [
     "openhours.insight",
     "openhours.demo",
     "openhours.home",
+    "openhours.operations",
 ]
 
 MIDDLEWARE = [
+    "openhours.operations.middleware.ObserveRequests",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -233,6 +237,38 @@ OPENHOURS_MATCHING_ESCALATE_AFTER_DAYS = env_int("OPENHOURS_MATCHING_ESCALATE_AF
 # at least this many minutes old; a rebuild always recomputes them.
 OPENHOURS_INSIGHT_SPANNERS_EVERY_MINUTES = env_int("OPENHOURS_INSIGHT_SPANNERS_EVERY_MINUTES", 60)
 
+# Background work (docs/operations.md): tasks are rows in the database, run by
+# `manage.py run_worker` (`make run` starts one beside the web server). A failing task is
+# tried OPENHOURS_TASK_ATTEMPTS times in all, waiting OPENHOURS_TASK_RETRY_SECONDS, then
+# twice, four times as long between tries; finished results are kept for
+# OPENHOURS_TASK_RESULTS_KEEP_DAYS.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+OPENHOURS_TASK_ATTEMPTS = env_int("OPENHOURS_TASK_ATTEMPTS", 5)
+OPENHOURS_TASK_RETRY_SECONDS = env_int("OPENHOURS_TASK_RETRY_SECONDS", 30)
+OPENHOURS_TASK_RESULTS_KEEP_DAYS = env_int("OPENHOURS_TASK_RESULTS_KEEP_DAYS", 14)
+# A worker whose heartbeat is this many seconds old is taken for dead and its running task
+# goes back in the queue; workers beat six times in that time.
+OPENHOURS_WORKER_LOST_SECONDS = env_float("OPENHOURS_WORKER_LOST_SECONDS", 30.0)
+# The periodic schedule: seconds between runs, "daily HH:MM" (in TIME_ZONE) or "off".
+# OPENHOURS_SCHEDULE="refresh_insight=300,send_digests=daily 08:00" overrides entries.
+OPENHOURS_SCHEDULE = {
+    "route_requests": "300",
+    "send_pending_emails": "120",
+    "auto_confirm_exchanges": "3600",
+    "settle_group_sessions": "3600",
+    "refresh_insight": "600",
+    "expire_posts": "daily 06:00",
+    "send_digests": "daily 07:00",
+    "prune_task_results": "daily 03:00",
+}
+for _entry in env_list("OPENHOURS_SCHEDULE"):
+    _name, _, _spec = _entry.partition("=")
+    if not _spec:
+        raise ImproperlyConfigured(
+            f"OPENHOURS_SCHEDULE entries look like name=seconds, not {_entry!r}"
+        )
+    OPENHOURS_SCHEDULE[_name.strip()] = _spec.strip()
+
 # Email: printed to the console in development, SMTP otherwise.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OpenHours <no-reply@openhours.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -254,7 +290,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# `manage.py collectstatic` gathers the static files here for whitenoise to serve.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", "") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -286,12 +323,32 @@ if os.environ.get("REDIS_URL"):
         "LOCATION": os.environ["REDIS_URL"],
     }
 
+# Logs go to standard error: JSON lines (LOG_FORMAT=json, the default outside DEBUG) for a
+# log shipper, or plain text (LOG_FORMAT=text, the default with DEBUG). Each line carries
+# the request's id (from the balancer's X-Request-ID, or made up), "-" outside requests.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "openhours.operations.middleware.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "openhours.core.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+# /metrics for Prometheus: with a token set, scrapers send "Authorization: Bearer <token>";
+# without one, only the machine itself may scrape.
+OPENHOURS_METRICS_TOKEN = os.environ.get("OPENHOURS_METRICS_TOKEN", "")
 
 # Ledger
 # Time credits in whole minutes (see docs/ledger.md). A member starts with the joining grant

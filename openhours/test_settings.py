@@ -18,3 +18,7 @@ WHITENOISE_USE_FINDERS = True
 # changes at once; semantic matching stays off unless a test turns it on.
 OPENHOURS_MATCHING_REFRESH_SECONDS = 0
 OPENHOURS_MATCHING_SEMANTIC_MODEL = ""
+
+# Tasks run as they are enqueued (after the transaction that queues them commits), so a
+# test sees an action's emails at once; the worker's own tests use the database backend.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -3,11 +3,14 @@ from django.urls import include, path
 
 from openhours.core import views as core_views
 from openhours.home import views as home_views
+from openhours.operations import metrics as operations_metrics
+from openhours.operations import views as operations_views
 
 urlpatterns = [
     path("", home_views.home, name="home"),
     path("about/", core_views.about, name="about"),
-    path("health/", core_views.health, name="health"),
+    path("health/", operations_views.health, name="health"),
+    path("metrics", operations_metrics.metrics_view, name="metrics"),
     path("accounts/", include("allauth.urls")),
     path("membership/", include("openhours.membership.urls")),
     path("membership/", include("openhours.accounts.urls")),

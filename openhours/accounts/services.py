@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from openhours.core import mail
 from openhours.core.errors import DomainError
 
 from .models import Approval, Role, User
@@ -41,21 +41,27 @@ def decide_membership(*, coordinator: User, member: User, approve: bool) -> User
         member.approved_by = coordinator
         member.save(update_fields=["approval", "approved_at", "approved_by"])
         if approve:
-            transaction.on_commit(lambda: _tell_member_approved(member))
+            transaction.on_commit(lambda: _queue_approval_email(member.pk))
     return member
 
 
-def _tell_member_approved(member: User) -> None:
-    send_mail(
-        subject="[OpenHours] You're in: your membership is approved",
-        message=(
-            f"Hello {member.get_short_name()},\n\n"
-            "A coordinator has approved your OpenHours membership. You can now offer "
-            "your time, ask for help and find colleagues across the system:\n"
-            f"{settings.SITE_URL}{reverse('home')}\n"
-        ),
-        from_email=None,
-        recipient_list=[member.email],
+def _queue_approval_email(member_id: int) -> None:
+    from .tasks import email_membership_approved  # the task module imports these services
+
+    email_membership_approved.enqueue(member_id)
+
+
+def tell_member_approved(member_id: int) -> None:
+    """Email a member that their membership is approved (the worker runs it)."""
+    member = User.objects.get(pk=member_id)
+    mail.send(
+        member.email,
+        "You're in: your membership is approved",
+        f"Hello {member.get_short_name()},\n\n"
+        "A coordinator has approved your OpenHours membership. You can now offer "
+        "your time, ask for help and find colleagues across the system:\n"
+        f"{settings.SITE_URL}{reverse('home')}\n",
+        kind="membership",
     )
 
 

@@ -1,17 +1,10 @@
-"""Pages that belong to no app: about, health and the error pages. The home page is ``home``'s."""
+"""Pages that belong to no app: about and the error pages (home is ``home``'s, health
+``operations``')."""
 
 from __future__ import annotations
 
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-
-
-def health(request: HttpRequest) -> JsonResponse:
-    """For load balancers: the process is up and the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
 
 
 def about(request: HttpRequest) -> HttpResponse:

@@ -1,22 +1,23 @@
 """Writes to notifications: the only way a notification is created, read or emailed.
 
 Other apps call :func:`notify` from inside their own services. It never raises because
-of email: mail goes out after the caller's transaction commits, and a failure is logged.
+of email: mail is queued for the worker after the caller's transaction commits, and the
+worker retries a mail server that refuses (see ``tasks.py`` and docs/operations.md).
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import CharField
 from django.utils import timezone
 
 from openhours.accounts.models import User
+from openhours.core import mail
 from openhours.core.errors import DomainError
 
 from .models import EmailPreference, Notification, NotificationPreference
@@ -36,6 +37,8 @@ def _message_max_length() -> int:
 
 
 MESSAGE_MAX_LENGTH = _message_max_length()
+# Most overdue immediate emails one sweep sends (the next sweep takes the rest).
+SWEEP_BATCH = 500
 ELLIPSIS = "…"
 
 
@@ -58,8 +61,9 @@ def notify(
     ``message`` may be any length: one longer than the stored field is shortened to fit,
     ending with an ellipsis. Returns ``None``, and stores nothing, when the recipient is
     the actor: nobody is told about their own action. When ``needs_action`` is set and the
-    recipient wants email straight away, an email is sent once the surrounding transaction
-    commits (so a rolled back change never emails anyone). Members on the daily digest get
+    recipient wants email straight away, an email task is queued once the surrounding
+    transaction commits (so a rolled back change never emails anyone) and the worker sends
+    it. Members on the daily digest get
     it in the next digest; members who turned email off see it in the app only.
     """
     if actor is not None and actor.pk == recipient.pk:
@@ -75,33 +79,74 @@ def notify(
             created_at=timezone.now(),
         )
         if needs_action and preference_for(recipient) == EmailPreference.IMMEDIATE:
-            transaction.on_commit(lambda: _send_immediately(notification.pk))
+            transaction.on_commit(lambda: _enqueue_email(notification.pk))
     return notification
 
 
-def _send_immediately(notification_id: int) -> None:
-    # Runs after commit, outside any transaction: claim the row with a conditional UPDATE
-    # first so a retried callback can never email the same notification twice.
-    now = timezone.now()
-    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
-        emailed_at=now
-    )
-    if not claimed:
-        return
-    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    recipient = notification.recipient
-    link = _absolute(notification.url)
-    body = f"Hello {recipient.get_short_name()},\n\n{notification.message}\n"
-    if link:
-        body += f"\nSee it here:\n{link}\n"
-    body += _footer()
-    try:
+def email_notification(notification_id: int) -> bool:
+    """Email one notification to its recipient, once; return whether an email went out.
+
+    Run by the worker (``tasks.email_notification``, enqueued when the notification's
+    transaction commits) and by the sweep that catches any whose task never ran. The row
+    is locked and marked emailed in the same transaction that sends, so a second run, or
+    one overlapping it, finds it emailed and sends nothing; a mail server that refuses
+    rolls the mark back and the worker tries again later. A worker killed between the
+    send and the commit can send it once more: email is at least once, never lost.
+    """
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .filter(pk=notification_id, emailed_at__isnull=True)
+            .first()
+        )
+        if notification is None:
+            return False
+        recipient = User.objects.get(pk=notification.recipient_id)
+        link = _absolute(notification.url)
+        body = f"Hello {recipient.get_short_name()},\n\n{notification.message}\n"
+        if link:
+            body += f"\nSee it here:\n{link}\n"
+        body += _footer()
+        Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
         _mail(recipient.email, _subject_line(notification.message), body)
+    return True
+
+
+def pending_immediate_emails(*, now: datetime, older_than: timedelta) -> list[int]:
+    """Notifications that should have been emailed straight away and were not: their task
+    was lost (a crash between the commit and the enqueue) or has not run yet. Only those
+    at least ``older_than`` old and at most a day old, unread, to members who still want
+    email straight away."""
+    return list(
+        Notification.objects.filter(
+            needs_action=True,
+            emailed_at__isnull=True,
+            read_at__isnull=True,
+            created_at__lte=now - older_than,
+            created_at__gte=now - timedelta(days=1),
+            recipient__is_active=True,
+        )
+        .exclude(
+            recipient__notification_preference__email__in=[
+                EmailPreference.DIGEST,
+                EmailPreference.OFF,
+            ]
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+
+
+def _enqueue_email(notification_id: int) -> None:
+    # Imported here: the task module imports these services.
+    from .tasks import email_notification as email_task
+
+    try:
+        email_task.enqueue(notification_id)
     except Exception:
-        # The change that caused this has committed; a mail outage must not turn it into
-        # an error page. Release the claim so the row does not claim an email went out.
-        logger.exception("Could not email notification %s", notification_id)
-        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+        # The change that caused this has committed; a queue outage must not turn it into
+        # an error page. The sweep (``tasks.send_pending_emails``) sends it later.
+        logger.exception("Could not queue the email for notification %s", notification_id)
 
 
 def mark_read(*, user: User, notification: Notification) -> Notification:
@@ -208,7 +253,7 @@ def _send_digest_to(recipient_id: int, *, now: datetime) -> bool:
         try:
             # Sent inside the transaction on purpose: if the mail server refuses, the
             # emailed_at marks roll back and tomorrow's run tries again.
-            _mail(recipient.email, f"Your daily summary: {count} new {noun}", body)
+            _mail(recipient.email, f"Your daily summary: {count} new {noun}", body, kind="digest")
         except Exception:
             logger.exception("Could not send the notification digest to user %s", recipient_id)
             transaction.set_rollback(True)
@@ -226,11 +271,8 @@ def _subject_line(message: str) -> str:
     return shorten(" ".join(message.split()), 120)
 
 
-def _mail(address: str, subject: str, body: str) -> None:
-    """One plain-text email from the site's default sender, its subject marked as ours."""
-    send_mail(
-        subject=f"[OpenHours] {subject}", message=body, from_email=None, recipient_list=[address]
-    )
+def _mail(address: str, subject: str, body: str, *, kind: str = "notification") -> None:
+    mail.send(address, subject, body, kind=kind)
 
 
 def _footer() -> str:

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from openhours.accounts.models import User
+from openhours.core import mail
 from openhours.core.errors import DomainError
 from openhours.core.minutes import is_quarter_hours
 from openhours.members.models import Skill
@@ -139,8 +139,9 @@ class ExpiryRun:
 def send_expiry_reminders_and_expire(*, now: datetime | None = None) -> ExpiryRun:
     """Remind authors of posts about to expire (once each), then expire overdue posts.
 
-    Each post is claimed with a conditional UPDATE before its email goes out, so two
-    overlapping runs never remind the same author twice.
+    Each post is claimed with a conditional UPDATE in the transaction that sends its
+    email, so two overlapping runs never remind the same author twice, and a mail server
+    that refuses rolls the claim back for the next run (the task retries).
     """
     now = now or timezone.now()
     soon = now + timedelta(days=settings.OPENHOURS_POST_REMINDER_DAYS)
@@ -149,12 +150,13 @@ def send_expiry_reminders_and_expire(*, now: datetime | None = None) -> ExpiryRu
         status=Status.OPEN, reminder_sent_at__isnull=True, expires_at__gt=now, expires_at__lte=soon
     ).select_related("author")
     for post in due.iterator(chunk_size=500):
-        claimed = Post.objects.filter(pk=post.pk, reminder_sent_at__isnull=True).update(
-            reminder_sent_at=now
-        )
-        if claimed:
-            _send_expiry_reminder(post)
-            reminded += 1
+        with transaction.atomic():
+            claimed = Post.objects.filter(pk=post.pk, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=now
+            )
+            if claimed:
+                _send_expiry_reminder(post)
+                reminded += 1
     expired = Post.objects.filter(status=Status.OPEN, expires_at__lte=now).update(
         status=Status.EXPIRED, closed_at=now
     )
@@ -163,15 +165,13 @@ def send_expiry_reminders_and_expire(*, now: datetime | None = None) -> ExpiryRu
 
 def _send_expiry_reminder(post: Post) -> None:
     url = settings.SITE_URL + reverse("posts:detail", args=[post.pk])
-    send_mail(
-        subject=f"[OpenHours] Your {post.get_kind_display().lower()} closes soon: {post.title}",
-        message=(
-            f"Hello {post.author.get_short_name()},\n\n"
-            f'Your {post.get_kind_display().lower()} "{post.title}" will close on '
-            f"{timezone.localtime(post.expires_at):%A %d %B}. If it is still needed, renew it "
-            f"for another {settings.OPENHOURS_POST_LIFETIME_DAYS} days here:\n{url}\n\n"
-            "If it is done, thank you: there's nothing you need to do.\n"
-        ),
-        from_email=None,
-        recipient_list=[post.author.email],
+    mail.send(
+        post.author.email,
+        f"Your {post.get_kind_display().lower()} closes soon: {post.title}",
+        f"Hello {post.author.get_short_name()},\n\n"
+        f'Your {post.get_kind_display().lower()} "{post.title}" will close on '
+        f"{timezone.localtime(post.expires_at):%A %d %B}. If it is still needed, renew it "
+        f"for another {settings.OPENHOURS_POST_LIFETIME_DAYS} days here:\n{url}\n\n"
+        "If it is done, thank you: there's nothing you need to do.\n",
+        kind="post_reminder",
     )

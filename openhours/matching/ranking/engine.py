@@ -319,3 +319,16 @@ def rank_requests(member: User, *, limit: int = 10) -> list[RequestMatch]:
         text, vector.astype(np.float32) if vector is not None else None
     )
     return rerank_requests(member, candidates[:RERANK], query_fields=fields, limit=limit)
+
+
+def index_status() -> dict[str, object]:
+    """Whether this process's index is built, and how big it is (for ``/health/``)."""
+    index = _index
+    if index is None:
+        return {"ready": False}
+    return {
+        "ready": True,
+        "members": len(index.members),
+        "requests": len(index.requests),
+        "checked_seconds_ago": round(time.monotonic() - index.checked_at, 1),
+    }
