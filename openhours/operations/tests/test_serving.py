@@ -22,7 +22,9 @@ PRODUCTION = {
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a production process.
+    dropped = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(PRODUCTION)
     env["DJANGO_SETTINGS_MODULE"] = "openhours.settings"
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'serve.sqlite3'}"
