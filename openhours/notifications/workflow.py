@@ -12,6 +12,10 @@ transaction that the calling service opens, and goes:
    so it rolls back with the step, and email goes only after commit (``notify`` defers it
    with ``transaction.on_commit``), so a refused step never emails anyone.
 
+An app binds its row's URL once in a :class:`Page` (``Page(url).record(...)``,
+``Page(url).tell(...)``); :func:`record_event`, :func:`tell` and :func:`tell_each` take the
+URL each time and do the same.
+
 ``group_sessions`` may not import ``exchanges`` (docs/architecture.md), so what both need
 lives in the one app below them that every step calls anyway: telling people is
 ``notifications``' business, and the lock and the event are the few lines around it.
@@ -20,6 +24,7 @@ lives in the one app below them that every step calls anyway: telling people is
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
@@ -52,6 +57,45 @@ def record_event(event: M, *, actor: User | None, url: str) -> M:
     return event
 
 
+@dataclass(frozen=True)
+class Page:
+    """The page one workflow is about (an exchange, a group session), bound once.
+
+    Every step's event answers the actor's notifications for this page, and everyone told
+    about a step is sent here, so an app builds one ``Page`` for its row instead of passing
+    the same URL to each step (``record`` and ``tell`` are :func:`record_event` and
+    :func:`tell` with this page's URL).
+    """
+
+    url: str
+
+    def record(self, event: M, *, actor: User | None) -> M:
+        return record_event(event, actor=actor, url=self.url)
+
+    def tell(
+        self,
+        *recipients: User,
+        verb: str,
+        message: str,
+        actor: User | None = None,
+        needs_action: bool = False,
+    ) -> None:
+        """Tell each recipient, in the order given (for coordinators,
+        ``User.objects.coordinators()``'s key order). In-app at once, in the caller's
+        transaction; by email after commit when action is needed and the recipient chose
+        email straight away. Never the actor: ``notify`` skips them. Pass the full message:
+        ``notify`` shortens one too long to store, with an ellipsis."""
+        for recipient in recipients:
+            notify(
+                recipient=recipient,
+                verb=verb,
+                message=message,
+                url=self.url,
+                actor=actor,
+                needs_action=needs_action,
+            )
+
+
 def tell_each(
     recipients: Iterable[User],
     *,
@@ -61,17 +105,8 @@ def tell_each(
     actor: User | None = None,
     needs_action: bool = False,
 ) -> None:
-    """:func:`tell` several people the same thing, in the order given (for coordinators,
-    ``User.objects.coordinators()``'s key order)."""
-    for recipient in recipients:
-        tell(
-            recipient=recipient,
-            verb=verb,
-            message=message,
-            url=url,
-            actor=actor,
-            needs_action=needs_action,
-        )
+    """:func:`tell` several people the same thing, in the order given."""
+    Page(url).tell(*recipients, verb=verb, message=message, actor=actor, needs_action=needs_action)
 
 
 def tell(
@@ -83,17 +118,5 @@ def tell(
     actor: User | None = None,
     needs_action: bool = False,
 ) -> None:
-    """Notify someone about a step (never the actor: ``notify`` skips them).
-
-    In-app at once, in the caller's transaction; by email after commit when action is
-    needed and the recipient chose email straight away. Pass the full message: ``notify``
-    shortens one too long to store, with an ellipsis.
-    """
-    notify(
-        recipient=recipient,
-        verb=verb,
-        message=message,
-        url=url,
-        actor=actor,
-        needs_action=needs_action,
-    )
+    """Notify someone about a step (see :meth:`Page.tell`)."""
+    Page(url).tell(recipient, verb=verb, message=message, actor=actor, needs_action=needs_action)
