@@ -57,45 +57,6 @@ def record_event(event: M, *, actor: User | None, url: str) -> M:
     return event
 
 
-@dataclass(frozen=True)
-class Page:
-    """The page one workflow is about (an exchange, a group session), bound once.
-
-    Every step's event answers the actor's notifications for this page, and everyone told
-    about a step is sent here, so an app builds one ``Page`` for its row instead of passing
-    the same URL to each step (``record`` and ``tell`` are :func:`record_event` and
-    :func:`tell` with this page's URL).
-    """
-
-    url: str
-
-    def record(self, event: M, *, actor: User | None) -> M:
-        return record_event(event, actor=actor, url=self.url)
-
-    def tell(
-        self,
-        *recipients: User,
-        verb: str,
-        message: str,
-        actor: User | None = None,
-        needs_action: bool = False,
-    ) -> None:
-        """Tell each recipient, in the order given (for coordinators,
-        ``User.objects.coordinators()``'s key order). In-app at once, in the caller's
-        transaction; by email after commit when action is needed and the recipient chose
-        email straight away. Never the actor: ``notify`` skips them. Pass the full message:
-        ``notify`` shortens one too long to store, with an ellipsis."""
-        for recipient in recipients:
-            notify(
-                recipient=recipient,
-                verb=verb,
-                message=message,
-                url=self.url,
-                actor=actor,
-                needs_action=needs_action,
-            )
-
-
 def tell_each(
     recipients: Iterable[User],
     *,
@@ -105,8 +66,17 @@ def tell_each(
     actor: User | None = None,
     needs_action: bool = False,
 ) -> None:
-    """:func:`tell` several people the same thing, in the order given."""
-    Page(url).tell(*recipients, verb=verb, message=message, actor=actor, needs_action=needs_action)
+    """:func:`tell` several people the same thing, in the order given (for coordinators,
+    ``User.objects.coordinators()``'s key order)."""
+    for recipient in recipients:
+        tell(
+            recipient=recipient,
+            verb=verb,
+            message=message,
+            url=url,
+            actor=actor,
+            needs_action=needs_action,
+        )
 
 
 def tell(
@@ -118,5 +88,46 @@ def tell(
     actor: User | None = None,
     needs_action: bool = False,
 ) -> None:
-    """Notify someone about a step (see :meth:`Page.tell`)."""
-    Page(url).tell(recipient, verb=verb, message=message, actor=actor, needs_action=needs_action)
+    """Notify someone about a step (never the actor: ``notify`` skips them).
+
+    In-app at once, in the caller's transaction; by email after commit when action is
+    needed and the recipient chose email straight away. Pass the full message: ``notify``
+    shortens one too long to store, with an ellipsis.
+    """
+    notify(
+        recipient=recipient,
+        verb=verb,
+        message=message,
+        url=url,
+        actor=actor,
+        needs_action=needs_action,
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    """The page one workflow is about (an exchange, a group session), bound once.
+
+    Every step's event answers the actor's notifications for this page, and everyone told
+    about a step is sent here, so an app builds one ``Page`` for its row instead of passing
+    the same URL to each step.
+    """
+
+    url: str
+
+    def record(self, event: M, *, actor: User | None) -> M:
+        """:func:`record_event` for this page."""
+        return record_event(event, actor=actor, url=self.url)
+
+    def tell(
+        self,
+        *people: User,
+        verb: str,
+        message: str,
+        actor: User | None = None,
+        needs_action: bool = False,
+    ) -> None:
+        """:func:`tell_each` the people given, in that order, about this page."""
+        tell_each(
+            people, verb=verb, message=message, url=self.url, actor=actor, needs_action=needs_action
+        )
