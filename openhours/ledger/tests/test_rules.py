@@ -11,6 +11,7 @@ from openhours.ledger import services
 from openhours.ledger.models import AuditEvent, Transfer, TransferKind
 from openhours.ledger.selectors import balance, pool_summary
 
+from .factories import adjust, grant, pay, pay_session, reverse
 from .helpers import new_key
 
 # --- joining grant ----------------------------------------------------------------------
@@ -55,14 +56,7 @@ def test_the_joining_grant_can_be_turned_off(member: User, settings) -> None:
 
 def test_the_receiver_pays_the_giver(member: User, giver: User) -> None:
     services.grant_joining_credit(user=member)
-    transfer = services.pay_for_exchange(
-        giver=giver,
-        receiver=member,
-        minutes=90,
-        reference="exchange:42",
-        created_by=member,
-        idempotency_key=new_key(),
-    )
+    transfer = pay(giver, member, 90, reference="exchange:42")
 
     assert transfer.kind == TransferKind.EXCHANGE
     assert balance(member) == 30
@@ -71,14 +65,7 @@ def test_the_receiver_pays_the_giver(member: User, giver: User) -> None:
 
 def test_a_first_exchange_is_never_blocked_by_the_default_limits(member: User, giver: User) -> None:
     services.grant_joining_credit(user=member)
-    services.pay_for_exchange(
-        giver=giver,
-        receiver=member,
-        minutes=8 * 60,
-        reference="exchange:1",
-        created_by=member,
-        idempotency_key=new_key(),
-    )
+    pay(giver, member, 8 * 60)
 
     assert balance(member) == 120 - 8 * 60
 
@@ -89,14 +76,7 @@ def test_it_refuses_overdraft_and_says_how_much_can_still_be_spent(
     set_balance(member, -510)
 
     with pytest.raises(DomainError) as refused:
-        services.pay_for_exchange(
-            giver=giver,
-            receiver=member,
-            minutes=120,
-            reference="exchange:1",
-            created_by=member,
-            idempotency_key=new_key(),
-        )
+        pay(giver, member, 120)
 
     assert refused.value.message == (
         "Maya Member can spend 1 hour 30 minutes more before reaching the lower limit of "
@@ -112,14 +92,7 @@ def test_it_allows_spending_exactly_to_the_lower_limit(
     member: User, giver: User, set_balance
 ) -> None:
     set_balance(member, -510)
-    services.pay_for_exchange(
-        giver=giver,
-        receiver=member,
-        minutes=90,
-        reference="exchange:1",
-        created_by=member,
-        idempotency_key=new_key(),
-    )
+    pay(giver, member, 90)
 
     assert balance(member) == -600
 
@@ -130,14 +103,7 @@ def test_at_the_lower_limit_it_says_credits_are_earned_by_helping(
     set_balance(member, -600)
 
     with pytest.raises(DomainError, match="has reached the lower limit of \u221210 hours and"):
-        services.pay_for_exchange(
-            giver=giver,
-            receiver=member,
-            minutes=15,
-            reference="exchange:1",
-            created_by=member,
-            idempotency_key=new_key(),
-        )
+        pay(giver, member, 15)
 
 
 def test_it_refuses_to_take_a_giver_over_the_upper_limit(
@@ -146,14 +112,7 @@ def test_it_refuses_to_take_a_giver_over_the_upper_limit(
     set_balance(giver, 5940)
 
     with pytest.raises(DomainError) as refused:
-        services.pay_for_exchange(
-            giver=giver,
-            receiver=member,
-            minutes=90,
-            reference="exchange:1",
-            created_by=member,
-            idempotency_key=new_key(),
-        )
+        pay(giver, member, 90)
 
     assert refused.value.message == (
         "Gil Giver can receive 1 hour more before reaching the upper limit of 100 hours; "
@@ -167,14 +126,7 @@ def test_the_limits_are_configurable(member: User, giver: User, settings) -> Non
     settings.OPENHOURS_LEDGER_LOWER_LIMIT_MINUTES = -60
 
     with pytest.raises(DomainError, match="can spend 1 hour more"):
-        services.pay_for_exchange(
-            giver=giver,
-            receiver=member,
-            minutes=75,
-            reference="exchange:1",
-            created_by=member,
-            idempotency_key=new_key(),
-        )
+        pay(giver, member, 75)
 
 
 def test_a_member_outside_a_limit_can_still_move_back_towards_it(
@@ -183,40 +135,19 @@ def test_a_member_outside_a_limit_can_still_move_back_towards_it(
     set_balance(member, -500)
     settings.OPENHOURS_LEDGER_LOWER_LIMIT_MINUTES = -300  # the operator narrowed the limits
 
-    services.pay_for_exchange(
-        giver=member,
-        receiver=giver,
-        minutes=60,
-        reference="exchange:2",
-        created_by=giver,
-        idempotency_key=new_key(),
-    )
+    pay(member, giver, 60, reference="exchange:2")
 
     assert balance(member) == -440
 
 
 def test_it_refuses_paying_yourself(member: User) -> None:
     with pytest.raises(DomainError, match="must be different members"):
-        services.pay_for_exchange(
-            giver=member,
-            receiver=member,
-            minutes=60,
-            reference="exchange:1",
-            created_by=member,
-            idempotency_key=new_key(),
-        )
+        pay(member, member, 60)
 
 
 def test_it_refuses_an_exchange_of_no_time(member: User, giver: User) -> None:
     with pytest.raises(DomainError, match="Record how much time was given"):
-        services.pay_for_exchange(
-            giver=giver,
-            receiver=member,
-            minutes=0,
-            reference="exchange:1",
-            created_by=member,
-            idempotency_key=new_key(),
-        )
+        pay(giver, member, 0)
 
 
 # --- group sessions ---------------------------------------------------------------------
@@ -230,14 +161,7 @@ def attendees(db: None) -> list[User]:
 def test_each_attendee_pays_and_the_giver_earns_the_session_once(
     giver: User, attendees: list[User]
 ) -> None:
-    transfer = services.pay_for_group_session(
-        giver=giver,
-        receivers=attendees,
-        minutes_each=60,
-        reference="session:9",
-        created_by=giver,
-        idempotency_key=new_key(),
-    )
+    transfer = pay_session(giver, attendees, 60)
 
     assert transfer.kind == TransferKind.GROUP_SESSION
     assert balance(giver) == 60
@@ -249,15 +173,7 @@ def test_each_attendee_pays_and_the_giver_earns_the_session_once(
 def test_preparation_time_is_earned_out_of_the_attendees_payments(
     giver: User, attendees: list[User]
 ) -> None:
-    services.pay_for_group_session(
-        giver=giver,
-        receivers=attendees,
-        minutes_each=60,
-        preparation_minutes=90,
-        reference="session:9",
-        created_by=giver,
-        idempotency_key=new_key(),
-    )
+    pay_session(giver, attendees, 60, preparation_minutes=90)
 
     assert balance(giver) == 150
     assert pool_summary().balance == 30
@@ -267,15 +183,7 @@ def test_the_pool_funds_preparation_the_attendees_do_not_cover(
     giver: User, member: User, fill_pool
 ) -> None:
     fill_pool(60)
-    services.pay_for_group_session(
-        giver=giver,
-        receivers=[member],
-        minutes_each=60,
-        preparation_minutes=30,
-        reference="session:9",
-        created_by=giver,
-        idempotency_key=new_key(),
-    )
+    pay_session(giver, [member], 60, preparation_minutes=30)
 
     assert balance(giver) == 90
     assert balance(member) == -60
@@ -284,26 +192,11 @@ def test_the_pool_funds_preparation_the_attendees_do_not_cover(
 
 def test_it_refuses_preparation_an_empty_pool_cannot_fund(giver: User, member: User) -> None:
     with pytest.raises(DomainError, match="The community pool holds 0 minutes; this needs 30"):
-        services.pay_for_group_session(
-            giver=giver,
-            receivers=[member],
-            minutes_each=60,
-            preparation_minutes=30,
-            reference="session:9",
-            created_by=giver,
-            idempotency_key=new_key(),
-        )
+        pay_session(giver, [member], 60, preparation_minutes=30)
 
 
 def test_a_session_with_one_attendee_is_an_exchange(giver: User, member: User) -> None:
-    transfer = services.pay_for_group_session(
-        giver=giver,
-        receivers=[member],
-        minutes_each=45,
-        reference="session:9",
-        created_by=giver,
-        idempotency_key=new_key(),
-    )
+    transfer = pay_session(giver, [member], 45)
 
     assert transfer.entries.count() == 2
     assert balance(giver) == 45
@@ -316,14 +209,7 @@ def test_it_refuses_a_session_an_attendee_cannot_afford(
     set_balance(attendees[1], -580)
 
     with pytest.raises(DomainError, match=r"^Attendee 2 can spend 20 minutes more"):
-        services.pay_for_group_session(
-            giver=giver,
-            receivers=attendees,
-            minutes_each=60,
-            reference="session:9",
-            created_by=giver,
-            idempotency_key=new_key(),
-        )
+        pay_session(giver, attendees, 60)
     assert balance(attendees[0]) == 0
 
 
@@ -349,26 +235,12 @@ def test_it_refuses_a_malformed_session(giver: User, member: User, change, messa
 
 def test_it_refuses_the_same_attendee_twice(giver: User, member: User) -> None:
     with pytest.raises(DomainError, match="listed only once"):
-        services.pay_for_group_session(
-            giver=giver,
-            receivers=[member, member],
-            minutes_each=60,
-            reference="session:9",
-            created_by=giver,
-            idempotency_key=new_key(),
-        )
+        pay_session(giver, [member, member], 60)
 
 
 def test_it_refuses_the_giver_as_an_attendee(giver: User, member: User) -> None:
     with pytest.raises(DomainError, match="can't also be an attendee"):
-        services.pay_for_group_session(
-            giver=giver,
-            receivers=[member, giver],
-            minutes_each=60,
-            reference="session:9",
-            created_by=giver,
-            idempotency_key=new_key(),
-        )
+        pay_session(giver, [member, giver], 60)
 
 
 # --- donations --------------------------------------------------------------------------
@@ -429,13 +301,7 @@ def test_a_coordinator_grants_credits_from_the_pool(
     coordinator: User, member: User, fill_pool
 ) -> None:
     fill_pool(300)
-    transfer = services.coordinator_grant(
-        coordinator=coordinator,
-        to_user=member,
-        minutes=120,
-        reason="Carer returning to work",
-        idempotency_key=new_key(),
-    )
+    transfer = grant(coordinator, member, 120, reason="Carer returning to work")
 
     assert balance(member) == 120
     assert pool_summary().balance == 180
@@ -451,13 +317,7 @@ def test_it_refuses_a_grant_bigger_than_the_pool(
     fill_pool(60)
 
     with pytest.raises(DomainError) as refused:
-        services.coordinator_grant(
-            coordinator=coordinator,
-            to_user=member,
-            minutes=90,
-            reason="Help",
-            idempotency_key=new_key(),
-        )
+        grant(coordinator, member, 90)
 
     assert refused.value.message == "The community pool holds 1 hour; this needs 1 hour 30 minutes."
     assert pool_summary().balance == 60
@@ -467,13 +327,7 @@ def test_only_coordinators_grant(outsider: User, member: User, fill_pool) -> Non
     fill_pool(300)
 
     with pytest.raises(DomainError, match="Only coordinators can grant credits"):
-        services.coordinator_grant(
-            coordinator=outsider,
-            to_user=member,
-            minutes=60,
-            reason="Because",
-            idempotency_key=new_key(),
-        )
+        grant(outsider, member, 60, reason="Because")
     assert balance(member) == 0
 
 
@@ -481,13 +335,7 @@ def test_a_grant_needs_a_reason(coordinator: User, member: User, fill_pool) -> N
     fill_pool(300)
 
     with pytest.raises(DomainError, match="Give a reason") as refused:
-        services.coordinator_grant(
-            coordinator=coordinator,
-            to_user=member,
-            minutes=60,
-            reason="   ",
-            idempotency_key=new_key(),
-        )
+        grant(coordinator, member, 60, reason="   ")
     assert refused.value.field == "reason"
 
 
@@ -495,13 +343,7 @@ def test_a_coordinator_cannot_grant_to_themselves(coordinator: User, fill_pool) 
     fill_pool(300)
 
     with pytest.raises(DomainError, match="can't grant credits to themselves"):
-        services.coordinator_grant(
-            coordinator=coordinator,
-            to_user=coordinator,
-            minutes=60,
-            reason="Mine",
-            idempotency_key=new_key(),
-        )
+        grant(coordinator, coordinator, 60, reason="Mine")
 
 
 def test_a_grant_respects_the_members_upper_limit(
@@ -511,13 +353,7 @@ def test_a_grant_respects_the_members_upper_limit(
     set_balance(member, 6000)
 
     with pytest.raises(DomainError, match="already holds the most anyone can"):
-        services.coordinator_grant(
-            coordinator=coordinator,
-            to_user=member,
-            minutes=60,
-            reason="Help",
-            idempotency_key=new_key(),
-        )
+        grant(coordinator, member, 60)
 
 
 def test_a_coordinator_tops_up_the_pool(coordinator: User) -> None:
@@ -543,13 +379,7 @@ def test_only_coordinators_top_up_the_pool(outsider: User) -> None:
 
 
 def test_a_coordinator_adjusts_a_balance_with_a_reason(coordinator: User, member: User) -> None:
-    transfer = services.coordinator_adjustment(
-        coordinator=coordinator,
-        user=member,
-        minutes=-30,
-        reason="Recorded 30 minutes too many on paper",
-        idempotency_key=new_key(),
-    )
+    transfer = adjust(coordinator, member, -30, reason="Recorded 30 minutes too many on paper")
 
     assert balance(member) == -30
     assert transfer.memo == "Recorded 30 minutes too many on paper"
@@ -559,13 +389,7 @@ def test_a_coordinator_adjusts_a_balance_with_a_reason(coordinator: User, member
 
 def test_only_coordinators_adjust(outsider: User, member: User) -> None:
     with pytest.raises(DomainError, match=r"^Only coordinators can adjust balances\.$"):
-        services.coordinator_adjustment(
-            coordinator=outsider,
-            user=member,
-            minutes=60,
-            reason="Because",
-            idempotency_key=new_key(),
-        )
+        adjust(outsider, member, 60)
 
 
 @pytest.mark.parametrize(
@@ -578,60 +402,30 @@ def test_a_coordinator_who_is_not_an_approved_active_member_cannot_adjust(
 ) -> None:
     not_acting = UserFactory(role=Role.COORDINATOR, **standing)
     with pytest.raises(DomainError, match=r"^Only coordinators can adjust balances\.$"):
-        services.coordinator_adjustment(
-            coordinator=not_acting,
-            user=member,
-            minutes=60,
-            reason="Because",
-            idempotency_key=new_key(),
-        )
+        adjust(not_acting, member, 60)
     assert balance(member) == 0
 
 
 def test_an_adjustment_needs_a_reason(coordinator: User, member: User) -> None:
     with pytest.raises(DomainError, match="Give a reason"):
-        services.coordinator_adjustment(
-            coordinator=coordinator,
-            user=member,
-            minutes=60,
-            reason="",
-            idempotency_key=new_key(),
-        )
+        adjust(coordinator, member, 60, reason="")
 
 
 def test_an_adjustment_must_change_something(coordinator: User, member: User) -> None:
     with pytest.raises(DomainError, match="must change the balance"):
-        services.coordinator_adjustment(
-            coordinator=coordinator,
-            user=member,
-            minutes=0,
-            reason="Nothing",
-            idempotency_key=new_key(),
-        )
+        adjust(coordinator, member, 0, reason="Nothing")
 
 
 def test_a_coordinator_cannot_adjust_their_own_balance(coordinator: User) -> None:
     with pytest.raises(DomainError, match="can't adjust their own balance"):
-        services.coordinator_adjustment(
-            coordinator=coordinator,
-            user=coordinator,
-            minutes=600,
-            reason="Overtime",
-            idempotency_key=new_key(),
-        )
+        adjust(coordinator, coordinator, 600, reason="Overtime")
 
 
 def test_an_adjustment_may_pass_the_upper_limit_but_never_silently(
     coordinator: User, member: User, set_balance
 ) -> None:
     set_balance(member, 5970)
-    transfer = services.coordinator_adjustment(
-        coordinator=coordinator,
-        user=member,
-        minutes=60,
-        reason="Lost paper timesheet",
-        idempotency_key=new_key(),
-    )
+    transfer = adjust(coordinator, member, 60, reason="Lost paper timesheet")
 
     assert balance(member) == 6030
     assert transfer.limits_overridden
@@ -647,25 +441,14 @@ def test_an_adjustment_below_the_lower_limit_needs_confirming(
     set_balance(member, -570)
 
     with pytest.raises(DomainError) as refused:
-        services.coordinator_adjustment(
-            coordinator=coordinator,
-            user=member,
-            minutes=-60,
-            reason="Double-counted session",
-            idempotency_key=new_key(),
-        )
+        adjust(coordinator, member, -60, reason="Double-counted session")
     assert refused.value.message == (
         "This adjustment would take Maya Member to \u221210 hours 30 minutes, below the lower "
         "limit of \u221210 hours. Confirm the override to post it anyway."
     )
 
-    transfer = services.coordinator_adjustment(
-        coordinator=coordinator,
-        user=member,
-        minutes=-60,
-        reason="Double-counted session",
-        idempotency_key=new_key(),
-        override_lower_limit=True,
+    transfer = adjust(
+        coordinator, member, -60, reason="Double-counted session", override_lower_limit=True
     )
     assert balance(member) == -630
     assert transfer.limits_overridden
@@ -677,25 +460,13 @@ def test_an_adjustment_below_the_lower_limit_needs_confirming(
 @pytest.fixture
 def exchange(member: User, giver: User) -> Transfer:
     services.grant_joining_credit(user=member)
-    return services.pay_for_exchange(
-        giver=giver,
-        receiver=member,
-        minutes=90,
-        reference="exchange:42",
-        created_by=member,
-        idempotency_key=new_key(),
-    )
+    return pay(giver, member, 90, reference="exchange:42")
 
 
 def test_a_reversal_posts_the_negated_legs(
     coordinator: User, member: User, giver: User, exchange: Transfer
 ) -> None:
-    reversal = services.reverse_transfer(
-        transfer=exchange,
-        actor=coordinator,
-        reason="The session never happened",
-        idempotency_key=new_key(),
-    )
+    reversal = reverse(exchange, coordinator, "The session never happened")
 
     assert reversal.kind == TransferKind.REVERSAL
     assert reversal.reverses == exchange
@@ -712,52 +483,36 @@ def test_a_reversal_posts_the_negated_legs(
 
 
 def test_a_transfer_is_reversed_at_most_once(coordinator: User, treasurer: User, exchange) -> None:
-    services.reverse_transfer(
-        transfer=exchange, actor=coordinator, reason="Mistake", idempotency_key=new_key()
-    )
+    reverse(exchange, coordinator)
 
     with pytest.raises(DomainError, match="already been reversed"):
-        services.reverse_transfer(
-            transfer=exchange, actor=treasurer, reason="Mistake", idempotency_key=new_key()
-        )
+        reverse(exchange, treasurer)
     assert Transfer.objects.filter(reverses=exchange).count() == 1
 
 
 def test_a_repeated_reversal_request_returns_the_reversal(coordinator: User, exchange) -> None:
     key = new_key()
-    first = services.reverse_transfer(
-        transfer=exchange, actor=coordinator, reason="Mistake", idempotency_key=key
-    )
-    again = services.reverse_transfer(
-        transfer=exchange, actor=coordinator, reason="Mistake", idempotency_key=key
-    )
+    first = reverse(exchange, coordinator, idempotency_key=key)
+    again = reverse(exchange, coordinator, idempotency_key=key)
 
     assert again.pk == first.pk
 
 
 def test_a_reversal_cannot_be_reversed(coordinator: User, treasurer: User, exchange) -> None:
-    reversal = services.reverse_transfer(
-        transfer=exchange, actor=coordinator, reason="Mistake", idempotency_key=new_key()
-    )
+    reversal = reverse(exchange, coordinator)
 
     with pytest.raises(DomainError, match="A reversal can't be reversed"):
-        services.reverse_transfer(
-            transfer=reversal, actor=treasurer, reason="Undo", idempotency_key=new_key()
-        )
+        reverse(reversal, treasurer, "Undo")
 
 
 def test_only_coordinators_reverse(member: User, exchange: Transfer) -> None:
     with pytest.raises(DomainError, match="Only coordinators can reverse transfers"):
-        services.reverse_transfer(
-            transfer=exchange, actor=member, reason="I changed my mind", idempotency_key=new_key()
-        )
+        reverse(exchange, member, "I changed my mind")
 
 
 def test_a_reversal_needs_a_reason(coordinator: User, exchange: Transfer) -> None:
     with pytest.raises(DomainError, match="Give a reason"):
-        services.reverse_transfer(
-            transfer=exchange, actor=coordinator, reason="", idempotency_key=new_key()
-        )
+        reverse(exchange, coordinator, "")
 
 
 def test_a_coordinator_cannot_reverse_their_own_transfer(coordinator: User, member: User) -> None:
@@ -765,9 +520,7 @@ def test_a_coordinator_cannot_reverse_their_own_transfer(coordinator: User, memb
     own = services.donate(donor=member, to_user=coordinator, minutes=30, idempotency_key=new_key())
 
     with pytest.raises(DomainError, match="another coordinator must reverse it"):
-        services.reverse_transfer(
-            transfer=own, actor=coordinator, reason="Not needed", idempotency_key=new_key()
-        )
+        reverse(own, coordinator, "Not needed")
 
 
 def test_a_reversal_below_the_lower_limit_needs_confirming(
@@ -777,19 +530,8 @@ def test_a_reversal_below_the_lower_limit_needs_confirming(
     set_balance(giver, -600)
 
     with pytest.raises(DomainError, match="This reversal would take Gil Giver to"):
-        services.reverse_transfer(
-            transfer=exchange,
-            actor=coordinator,
-            reason="Never happened",
-            idempotency_key=new_key(),
-        )
-    reversal = services.reverse_transfer(
-        transfer=exchange,
-        actor=coordinator,
-        reason="Never happened",
-        idempotency_key=new_key(),
-        override_lower_limit=True,
-    )
+        reverse(exchange, coordinator, "Never happened")
+    reversal = reverse(exchange, coordinator, "Never happened", override_lower_limit=True)
 
     assert balance(giver) == -690
     assert reversal.limits_overridden
@@ -800,19 +542,7 @@ def test_a_reversal_never_overdraws_the_pool(
 ) -> None:
     services.grant_joining_credit(user=member)
     donation = services.donate(donor=member, minutes=60, idempotency_key=new_key())
-    services.coordinator_grant(
-        coordinator=treasurer,
-        to_user=giver,
-        minutes=60,
-        reason="Help",
-        idempotency_key=new_key(),
-    )
+    grant(treasurer, giver, 60)
 
     with pytest.raises(DomainError, match="The community pool holds 0 minutes; this needs 1 hour"):
-        services.reverse_transfer(
-            transfer=donation,
-            actor=coordinator,
-            reason="Donated by mistake",
-            idempotency_key=new_key(),
-            override_lower_limit=True,
-        )
+        reverse(donation, coordinator, "Donated by mistake", override_lower_limit=True)
