@@ -59,6 +59,7 @@ def limits_crossed_in_history() -> list[str]:
 
 
 def test_concurrent_postings_never_cross_a_limit_or_post_twice(settings) -> None:
+    # Long, and whole on purpose: one mixed workload, run at once and judged as a whole.
     settings.OPENHOURS_LEDGER_UPPER_LIMIT_MINUTES = 900
     coordinator = UserFactory(role=Role.COORDINATOR)
     spenders = [UserFactory(full_name=f"Spender {n}") for n in range(2)]

@@ -132,6 +132,7 @@ class TestRandomOperations(TestCase):
         legs_of: dict[int, dict[str, int]],
         reversed_ids: set[int],
     ) -> Planned | None:
+        # Long on purpose: one branch per operation, each beside the model's prediction.
         name, *args = op
         key = uuid.uuid4().hex
         if name == "join":
