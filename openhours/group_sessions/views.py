@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, Protocol
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,7 +16,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from openhours.accounts.http import MemberRequest
-from openhours.accounts.permissions import coordinator_required, member_required
+from openhours.accounts.models import User
+from openhours.accounts.permissions import View, coordinator_required, member_required
 from openhours.core.errors import DomainError
 from openhours.core.forms import add_domain_error
 
@@ -26,6 +28,9 @@ from .permissions import can_resolve, can_see_attendees, is_coordinator, is_give
 
 PAGE_SIZE = 20
 TABS = {"upcoming": "Upcoming", "mine": "My sessions", "all": "All sessions"}
+
+# What a form page's service step gives back: the session to go to, and the message to show.
+Done = tuple[GroupSession, str]
 
 
 @member_required
@@ -56,17 +61,12 @@ def session_create(request: MemberRequest) -> HttpResponse:
         giver=request.user,
         initial={"online": True, "capacity": 12, "planned_hours": 1},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.create_session(giver=request.user, details=form.details())
-        except DomainError as exc:
-            add_domain_error(form, exc, renamed=_FORM_FIELDS)
-        else:
-            messages.success(request, "Your session is open for sign-ups.")
-            return redirect("group_sessions:detail", session_id=session.pk)
-    return render(
-        request, "group_sessions/form.html", {"form": form, "nav": "sessions"}, status=_status(form)
-    )
+
+    def create() -> Done:
+        session = services.create_session(giver=request.user, details=form.details())
+        return session, "Your session is open for sign-ups."
+
+    return _form_page(request, form, create, "group_sessions/form.html")
 
 
 @member_required
@@ -105,37 +105,36 @@ def session_detail(request: MemberRequest, session_id: int) -> HttpResponse:
     return render(request, "group_sessions/detail.html", context)
 
 
-@member_required
-@require_POST
-def session_sign_up(request: MemberRequest, session_id: int) -> HttpResponse:
-    return _act(
-        request,
-        session_id,
-        lambda s: services.sign_up(session=s, member=request.user),
-        "You're signed up. We'll let you know if anything changes.",
-    )
+class _MemberStep(Protocol):
+    def __call__(self, *, session: GroupSession, member: User) -> object: ...
 
 
-@member_required
-@require_POST
-def session_withdraw(request: MemberRequest, session_id: int) -> HttpResponse:
-    return _act(
-        request,
-        session_id,
-        lambda s: services.withdraw(session=s, member=request.user),
-        "You've withdrawn. Your place is free for someone else.",
-    )
+def _one_click(step: _MemberStep, success: str) -> View:
+    """A button on the session page that runs ``step`` for the member who pressed it: a
+    refusal or ``success`` shows as a message back on the session page."""
+
+    @member_required
+    @require_POST
+    def view(request: MemberRequest, session_id: int) -> HttpResponse:
+        session = selectors.get_session_for_viewer(session_id, request.user)
+        try:
+            step(session=session, member=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, success)
+        return redirect("group_sessions:detail", session_id=session.pk)
+
+    return view
 
 
-@member_required
-@require_POST
-def session_confirm(request: MemberRequest, session_id: int) -> HttpResponse:
-    return _act(
-        request,
-        session_id,
-        lambda s: services.confirm_attendance(session=s, member=request.user),
-        "Thank you for confirming.",
-    )
+session_sign_up = _one_click(
+    services.sign_up, "You're signed up. We'll let you know if anything changes."
+)
+session_withdraw = _one_click(
+    services.withdraw, "You've withdrawn. Your place is free for someone else."
+)
+session_confirm = _one_click(services.confirm_attendance, "Thank you for confirming.")
 
 
 @member_required
@@ -152,30 +151,13 @@ def session_cancel(request: MemberRequest, session_id: int) -> HttpResponse:
         else "Kept in the session's history and shown to the people affected.",
         required=not giver,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cancel_session(
-                session=session, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc, renamed=_FORM_FIELDS)
-        else:
-            messages.success(request, "The session is cancelled and attendees have been told.")
-            return redirect("group_sessions:detail", session_id=session.pk)
-    return render(
-        request,
-        "group_sessions/confirm.html",
-        {
-            "session": session,
-            "form": form,
-            "heading": f"Cancel “{session.title}”?",
-            "explanation": "Nobody will be charged. This can't be undone.",
-            "button": "Yes, cancel the session",
-            "danger": True,
-            "nav": "sessions",
-        },
-        status=_status(form),
-    )
+
+    def cancel() -> Done:
+        reason = form.cleaned_data["reason"]
+        services.cancel_session(session=session, actor=request.user, reason=reason)
+        return session, "The session is cancelled and attendees have been told."
+
+    return _confirm_page(request, form, cancel, session, "cancel")
 
 
 @member_required
@@ -194,30 +176,45 @@ def session_dispute(request: MemberRequest, session_id: int) -> HttpResponse:
         help_text="For example: I signed up but couldn't come. The organiser will see this.",
         required=True,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.dispute_attendance(
-                session=session, member=request.user, reason=form.cleaned_data["reason"]
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc, renamed=_FORM_FIELDS)
-        else:
-            messages.success(request, "Thank you. You won't be charged for this session.")
-            return redirect("group_sessions:detail", session_id=session.pk)
-    return render(
+
+    def dispute() -> Done:
+        reason = form.cleaned_data["reason"]
+        services.dispute_attendance(session=session, member=request.user, reason=reason)
+        return session, "Thank you. You won't be charged for this session."
+
+    return _confirm_page(request, form, dispute, session, "dispute")
+
+
+# confirm.html's texts for the steps that ask first: the heading ("{title}" is the
+# session's), the explanation and the button, which is red: both steps can't be undone.
+_CONFIRM = {
+    "cancel": (
+        "Cancel “{title}”?",
+        "Nobody will be charged. This can't be undone.",
+        "Yes, cancel the session",
+    ),
+    "dispute": (
+        "I wasn't there",
+        "You won't be charged, and the organiser and a coordinator can see your reason.",
+        "Tell them I wasn't there",
+    ),
+}
+
+
+def _confirm_page(
+    request: MemberRequest, form: Form, step: Callable[[], Done], session: GroupSession, page: str
+) -> HttpResponse:
+    heading, explanation, button = _CONFIRM[page]
+    return _form_page(
         request,
+        form,
+        step,
         "group_sessions/confirm.html",
-        {
-            "session": session,
-            "form": form,
-            "heading": "I wasn't there",
-            "explanation": "You won't be charged, and the organiser and a coordinator can see "
-            "your reason.",
-            "button": "Tell them I wasn't there",
-            "danger": True,
-            "nav": "sessions",
-        },
-        status=_status(form),
+        session=session,
+        heading=heading.format(title=session.title),
+        explanation=explanation,
+        button=button,
+        danger=True,
     )
 
 
@@ -231,26 +228,18 @@ def session_record_delivery(request: MemberRequest, session_id: int) -> HttpResp
         signed_up=selectors.signed_up_members(session),
         initial={"delivered_hours": session.planned_minutes / 60, "preparation_hours": 0},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_delivery(
-                session=session,
-                giver=request.user,
-                delivered_minutes=form.delivered_minutes,
-                preparation_minutes=form.preparation_minutes,
-                attendees=list(form.cleaned_data["attendees"]),
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc, renamed=_FORM_FIELDS)
-        else:
-            messages.success(request, "Recorded. Each attendee has been asked to confirm.")
-            return redirect("group_sessions:detail", session_id=session.pk)
-    return render(
-        request,
-        "group_sessions/delivery.html",
-        {"session": session, "form": form, "nav": "sessions"},
-        status=_status(form),
-    )
+
+    def record() -> Done:
+        services.record_delivery(
+            session=session,
+            giver=request.user,
+            delivered_minutes=form.delivered_minutes,
+            preparation_minutes=form.preparation_minutes,
+            attendees=list(form.cleaned_data["attendees"]),
+        )
+        return session, "Recorded. Each attendee has been asked to confirm."
+
+    return _form_page(request, form, record, "group_sessions/delivery.html", session=session)
 
 
 @coordinator_required
@@ -259,49 +248,45 @@ def session_resolve(request: MemberRequest, session_id: int) -> HttpResponse:
     if not can_resolve(request.user, session):
         messages.error(request, services.FINISHED_ALREADY)
         return redirect("group_sessions:detail", session_id=session.pk)
-    members = selectors.attendees_to_remove(session)
-    form = ResolveForm(request.POST or None, members=members)
-    if request.method == "POST" and form.is_valid():
+    form = ResolveForm(request.POST or None, members=selectors.attendees_to_remove(session))
+
+    def resolve() -> Done:
         data = form.cleaned_data
+        if data["action"] == ResolveForm.REMOVE:
+            services.remove_attendee(
+                session=session,
+                coordinator=request.user,
+                member=data["member"],
+                reason=data["reason"],
+            )
+            return session, f"{data['member'].full_name} has been removed."
+        services.cancel_session(session=session, actor=request.user, reason=data["reason"])
+        return session, "The session is cancelled."
+
+    return _form_page(request, form, resolve, "group_sessions/resolve.html", session=session)
+
+
+def _form_page(
+    request: MemberRequest,
+    form: Form,
+    step: Callable[[], Done],
+    template: str,
+    **context: Any,
+) -> HttpResponse:
+    """Every form page's one shape: a valid POST runs ``step`` (the service call); a
+    refusal shows beside the form with a 400, success goes to the session with its message.
+    Anything else (a GET, an invalid form) renders ``template`` with ``context``."""
+    if request.method == "POST" and form.is_valid():
         try:
-            if data["action"] == ResolveForm.REMOVE:
-                services.remove_attendee(
-                    session=session,
-                    coordinator=request.user,
-                    member=data["member"],
-                    reason=data["reason"],
-                )
-                done = f"{data['member'].full_name} has been removed."
-            else:
-                services.cancel_session(session=session, actor=request.user, reason=data["reason"])
-                done = "The session is cancelled."
+            session, success = step()
         except DomainError as exc:
             add_domain_error(form, exc, renamed=_FORM_FIELDS)
         else:
-            messages.success(request, done)
+            messages.success(request, success)
             return redirect("group_sessions:detail", session_id=session.pk)
     return render(
-        request,
-        "group_sessions/resolve.html",
-        {"session": session, "form": form, "nav": "sessions"},
-        status=_status(form),
+        request, template, {**context, "form": form, "nav": "sessions"}, status=_status(form)
     )
-
-
-def _act(
-    request: MemberRequest,
-    session_id: int,
-    action: Callable[[GroupSession], object],
-    success: str,
-) -> HttpResponse:
-    session = selectors.get_session_for_viewer(session_id, request.user)
-    try:
-        action(session)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
-    return redirect("group_sessions:detail", session_id=session.pk)
 
 
 # Service fields that the forms show under another name (None: above the form).

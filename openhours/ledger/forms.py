@@ -119,6 +119,11 @@ class DonateForm(AmountMixin, KeyedForm):
             self.add_error("to_user", "Choose a colleague, or give to the community pool.")
         return data
 
+    def recipient_name(self) -> str:
+        """Who the (valid) form gives to, in words: a colleague's name or the pool."""
+        to_user: User | None = self.cleaned_data["to_user"]
+        return to_user.full_name if to_user is not None else "the community pool"
+
 
 class ReasonMixin(forms.Form):
     reason = forms.CharField(

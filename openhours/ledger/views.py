@@ -7,7 +7,7 @@ service (a ``DomainError``) is shown beside the field it names and nothing has m
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from django import forms
@@ -44,6 +44,8 @@ RECENT_POOL_ENTRIES = 20
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Where a service's DomainError.field is shown when the form names the field differently.
 AMOUNT_FIELD: dict[str, str | None] = {"minutes": "hours"}
+# The forms on the pool page, each posted to its own view.
+PoolForm = GrantForm | TopUpForm | AdjustForm
 
 
 # A member's own credits -------------------------------------------------------------------
@@ -145,25 +147,23 @@ def donate(request: MemberRequest) -> HttpResponse:
                 "nav": "credits",
             }
             return render(request, "ledger/donate_confirm.html", context)
-        to_user = form.cleaned_data["to_user"]
-        try:
+
+        def give() -> str:
             services.donate(
                 donor=request.user,
-                to_user=to_user,
+                to_user=form.cleaned_data["to_user"],
                 minutes=form.amount(),
                 memo=form.cleaned_data["memo"],
                 idempotency_key=form.ledger_key(action="donate", user=request.user),
             )
-        except DomainError as exc:
-            _show_refusal(form, exc, AMOUNT_FIELD)
-        else:
-            recipient = to_user.full_name if to_user is not None else "the community pool"
-            messages.success(
-                request,
-                f"You gave {minutes_in_words(form.amount())} to {recipient}. "
-                "Thank you for paying it forward.",
+            return (
+                f"You gave {minutes_in_words(form.amount())} to {form.recipient_name()}. "
+                "Thank you for paying it forward."
             )
-            return redirect("ledger:statement")
+
+        done = _post(request, form, give, AMOUNT_FIELD, then="ledger:statement")
+        if done is not None:
+            return done
     return render(
         request, "ledger/donate.html", {"form": form, "nav": "credits"}, status=_status(form)
     )
@@ -175,82 +175,64 @@ def donate(request: MemberRequest) -> HttpResponse:
 @coordinator_required
 @require_GET
 def pool(request: MemberRequest) -> HttpResponse:
-    return _render_pool(request)
+    return _render_pool(request, None)
 
 
 @coordinator_required
 @require_POST
 def pool_grant(request: MemberRequest) -> HttpResponse:
     form = GrantForm(request.POST, prefix="grant", coordinator=request.user)
-    if form.is_valid():
+
+    def grant() -> str:
         member = form.cleaned_data["to_user"]
-        try:
-            services.coordinator_grant(
-                coordinator=request.user,
-                to_user=member,
-                minutes=form.amount(),
-                reason=form.cleaned_data["reason"],
-                idempotency_key=form.ledger_key(action="grant", user=request.user),
-            )
-        except DomainError as exc:
-            _show_refusal(form, exc, AMOUNT_FIELD)
-        else:
-            messages.success(
-                request,
-                f"Granted {minutes_in_words(form.amount())} from the pool to {member}.",
-            )
-            return redirect("ledger:pool")
-    return _render_pool(request, grant_form=form)
+        services.coordinator_grant(
+            coordinator=request.user,
+            to_user=member,
+            minutes=form.amount(),
+            reason=form.cleaned_data["reason"],
+            idempotency_key=form.ledger_key(action="grant", user=request.user),
+        )
+        return f"Granted {minutes_in_words(form.amount())} from the pool to {member}."
 
-
-@coordinator_required
-@require_POST
-def pool_top_up(request: MemberRequest) -> HttpResponse:
-    form = TopUpForm(request.POST, prefix="topup")
-    if form.is_valid():
-        try:
-            services.top_up_pool(
-                coordinator=request.user,
-                minutes=form.amount(),
-                reason=form.cleaned_data["reason"],
-                idempotency_key=form.ledger_key(action="top-up", user=request.user),
-            )
-        except DomainError as exc:
-            _show_refusal(form, exc, AMOUNT_FIELD)
-        else:
-            messages.success(
-                request, f"Added {minutes_in_words(form.amount())} to the community pool."
-            )
-            return redirect("ledger:pool")
-    return _render_pool(request, top_up_form=form)
+    return _pool_step(request, form, grant, AMOUNT_FIELD)
 
 
 @coordinator_required
 @require_POST
 def pool_adjust(request: MemberRequest) -> HttpResponse:
     form = AdjustForm(request.POST, prefix="adjust", coordinator=request.user)
-    if form.is_valid():
-        member = form.cleaned_data["user"]
-        minutes = form.cleaned_data["minutes"]
-        try:
-            services.coordinator_adjustment(
-                coordinator=request.user,
-                user=member,
-                minutes=minutes,
-                reason=form.cleaned_data["reason"],
-                idempotency_key=form.ledger_key(action="adjust", user=request.user),
-                override_lower_limit=form.cleaned_data["override_lower_limit"],
-            )
-        except DomainError as exc:
-            _show_refusal(form, exc, {})
-        else:
-            change = "Added" if minutes > 0 else "Took away"
-            messages.success(
-                request,
-                f"{change} {minutes_in_words(abs(minutes))} for {member}. It's in the audit log.",
-            )
-            return redirect("ledger:pool")
-    return _render_pool(request, adjust_form=form)
+
+    def adjust() -> str:
+        member, minutes = form.cleaned_data["user"], form.cleaned_data["minutes"]
+        services.coordinator_adjustment(
+            coordinator=request.user,
+            user=member,
+            minutes=minutes,
+            reason=form.cleaned_data["reason"],
+            idempotency_key=form.ledger_key(action="adjust", user=request.user),
+            override_lower_limit=form.cleaned_data["override_lower_limit"],
+        )
+        change = "Added" if minutes > 0 else "Took away"
+        return f"{change} {minutes_in_words(abs(minutes))} for {member}. It's in the audit log."
+
+    return _pool_step(request, form, adjust, {})
+
+
+@coordinator_required
+@require_POST
+def pool_top_up(request: MemberRequest) -> HttpResponse:
+    form = TopUpForm(request.POST, prefix="topup")
+
+    def top_up() -> str:
+        services.top_up_pool(
+            coordinator=request.user,
+            minutes=form.amount(),
+            reason=form.cleaned_data["reason"],
+            idempotency_key=form.ledger_key(action="top-up", user=request.user),
+        )
+        return f"Added {minutes_in_words(form.amount())} to the community pool."
+
+    return _pool_step(request, form, top_up, AMOUNT_FIELD)
 
 
 def _by_label(minutes_by_kind: dict[str, int]) -> list[tuple[str, int]]:
@@ -258,14 +240,27 @@ def _by_label(minutes_by_kind: dict[str, int]) -> list[tuple[str, int]]:
     return [(str(labels.get(kind, kind)), minutes) for kind, minutes in minutes_by_kind.items()]
 
 
-def _render_pool(
+def _pool_step(
     request: MemberRequest,
-    *,
-    grant_form: GrantForm | None = None,
-    top_up_form: TopUpForm | None = None,
-    adjust_form: AdjustForm | None = None,
+    form: PoolForm,
+    step: Callable[[], str],
+    field_map: Mapping[str, str | None],
 ) -> HttpResponse:
-    bound = [f for f in (grant_form, top_up_form, adjust_form) if f is not None]
+    """One of the pool page's forms posted: run ``step`` when it is valid, and show the pool
+    page again with the form in its place if it wasn't, or the service refused."""
+    if form.is_valid():
+        done = _post(request, form, step, field_map, then="ledger:pool")
+        if done is not None:
+            return done
+    return _render_pool(request, form)
+
+
+def _render_pool(request: MemberRequest, bound: PoolForm | None) -> HttpResponse:
+    """The pool page; ``bound`` (the form just posted, if any) stands in place of its empty
+    form, and the page is a 400 when it has errors."""
+    grant_form = bound if isinstance(bound, GrantForm) else None
+    top_up_form = bound if isinstance(bound, TopUpForm) else None
+    adjust_form = bound if isinstance(bound, AdjustForm) else None
     summary = selectors.pool_summary()
     context = {
         "summary": summary,
@@ -278,7 +273,7 @@ def _render_pool(
         "find_form": FindTransferForm(),
         "nav": "coordinate",
     }
-    status = 400 if any(f.errors for f in bound) else 200
+    status = 400 if bound is not None and bound.errors else 200
     return render(request, "ledger/pool.html", context, status=status)
 
 
@@ -297,20 +292,21 @@ def reverse_transfer(request: MemberRequest, transfer_id: int) -> HttpResponse:
     """Shows what a reversal will post (every leg negated) before the coordinator confirms."""
     transfer = selectors.get_transfer_for_coordinator(transfer_id, request.user)
     form = ReverseForm(request.POST or None)
+
+    def reverse() -> str:
+        reversal = services.reverse_transfer(
+            transfer=transfer,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            idempotency_key=form.ledger_key(action="reverse", user=request.user),
+            override_lower_limit=form.cleaned_data["override_lower_limit"],
+        )
+        return f"Transfer #{transfer.pk} is reversed by #{reversal.pk}."
+
     if request.method == "POST" and form.is_valid():
-        try:
-            reversal = services.reverse_transfer(
-                transfer=transfer,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-                idempotency_key=form.ledger_key(action="reverse", user=request.user),
-                override_lower_limit=form.cleaned_data["override_lower_limit"],
-            )
-        except DomainError as exc:
-            _show_refusal(form, exc, {})
-        else:
-            messages.success(request, f"Transfer #{transfer.pk} is reversed by #{reversal.pk}.")
-            return redirect("ledger:pool")
+        done = _post(request, form, reverse, {}, then="ledger:pool")
+        if done is not None:
+            return done
     context = {
         "transfer": transfer,
         "entries": list(transfer.entries.all()),
@@ -339,10 +335,26 @@ def audit(request: MemberRequest) -> HttpResponse:
 # Helpers ---------------------------------------------------------------------------------
 
 
-def _show_refusal(form: KeyedForm, exc: DomainError, field_map: Mapping[str, str | None]) -> None:
-    """Put a service's refusal beside its field (or above the form) and renew the key."""
-    add_domain_error(form, exc, renamed=field_map)
-    form.renew_key()
+def _post(
+    request: MemberRequest,
+    form: KeyedForm,
+    step: Callable[[], str],
+    field_map: Mapping[str, str | None],
+    *,
+    then: str,
+) -> HttpResponse | None:
+    """Run ``step`` (a valid form's service call, which returns the message to show) and go
+    to ``then``. A refusal goes beside its field (``field_map`` renames the service's field
+    to the form's; unnamed, above the form), the form gets a new key so the corrected
+    form posts afresh, and None is returned: the caller shows the form again."""
+    try:
+        success = step()
+    except DomainError as exc:
+        add_domain_error(form, exc, renamed=field_map)
+        form.renew_key()
+        return None
+    messages.success(request, success)
+    return redirect(then)
 
 
 def _status(form: forms.Form) -> int:

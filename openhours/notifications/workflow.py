@@ -12,6 +12,10 @@ transaction that the calling service opens, and goes:
    so it rolls back with the step, and email goes only after commit (``notify`` defers it
    with ``transaction.on_commit``), so a refused step never emails anyone.
 
+An app binds its row's URL once in a :class:`Page` (``Page(url).record(...)``,
+``Page(url).tell(...)``); :func:`record_event`, :func:`tell` and :func:`tell_each` take the
+URL each time and do the same.
+
 ``group_sessions`` may not import ``exchanges`` (docs/architecture.md), so what both need
 lives in the one app below them that every step calls anyway: telling people is
 ``notifications``' business, and the lock and the event are the few lines around it.
@@ -20,6 +24,7 @@ lives in the one app below them that every step calls anyway: telling people is
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
@@ -97,3 +102,32 @@ def tell(
         actor=actor,
         needs_action=needs_action,
     )
+
+
+@dataclass(frozen=True)
+class Page:
+    """The page one workflow is about (an exchange, a group session), bound once.
+
+    Every step's event answers the actor's notifications for this page, and everyone told
+    about a step is sent here, so an app builds one ``Page`` for its row instead of passing
+    the same URL to each step.
+    """
+
+    url: str
+
+    def record(self, event: M, *, actor: User | None) -> M:
+        """:func:`record_event` for this page."""
+        return record_event(event, actor=actor, url=self.url)
+
+    def tell(
+        self,
+        *people: User,
+        verb: str,
+        message: str,
+        actor: User | None = None,
+        needs_action: bool = False,
+    ) -> None:
+        """:func:`tell_each` the people given, in that order, about this page."""
+        tell_each(
+            people, verb=verb, message=message, url=self.url, actor=actor, needs_action=needs_action
+        )

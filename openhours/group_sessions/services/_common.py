@@ -81,8 +81,10 @@ def lock(session: GroupSession) -> GroupSession:
     return workflow.lock(GroupSession.objects.select_related("giver"), session.pk)
 
 
-def session_url(session: GroupSession) -> str:
-    return reverse("group_sessions:detail", args=[session.pk])
+def page(session: GroupSession) -> workflow.Page:
+    """The session's page: its events answer the actor's notifications for it, and every
+    notification about it links there."""
+    return workflow.Page(reverse("group_sessions:detail", args=[session.pk]))
 
 
 def attendances(session: GroupSession, statuses: Sequence[str]) -> list[Attendance]:
@@ -109,13 +111,8 @@ def tell_coordinators(
     session: GroupSession, verb: str, message: str, *, needs_action: bool = False
 ) -> None:
     """Tell every coordinator who may act (approved, active), in key order."""
-    workflow.tell_each(
-        User.objects.coordinators(),
-        verb=verb,
-        message=message,
-        url=session_url(session),
-        needs_action=needs_action,
-    )
+    coordinators = User.objects.coordinators()
+    page(session).tell(*coordinators, verb=verb, message=message, needs_action=needs_action)
 
 
 def record(
@@ -128,13 +125,10 @@ def record(
     **data: Any,
 ) -> None:
     """Write the session's event; whoever acted has answered what the session asked."""
-    workflow.record_event(
-        SessionEvent(
-            session=session, actor=actor, verb=verb, subject=subject, data=data, created_at=now
-        ),
-        actor=actor,
-        url=session_url(session),
+    event = SessionEvent(
+        session=session, actor=actor, verb=verb, subject=subject, data=data, created_at=now
     )
+    page(session).record(event, actor=actor)
 
 
 def tell(
@@ -147,11 +141,6 @@ def tell(
     needs_action: bool = False,
 ) -> None:
     """In-app notification (and email, per the recipient's choice, after commit)."""
-    workflow.tell(
-        recipient=recipient,
-        verb=verb,
-        message=message,
-        url=session_url(session),
-        actor=actor,
-        needs_action=needs_action,
+    page(session).tell(
+        recipient, verb=verb, message=message, actor=actor, needs_action=needs_action
     )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from openhours.accounts.models import User
 from openhours.group_sessions.models import GroupSession
 from openhours.group_sessions.services import SessionDetails, create_session
+from openhours.ledger.services import coordinator_adjustment
 
 
 def make_group_session(giver: User, **overrides: Any) -> GroupSession:
@@ -23,3 +24,10 @@ def make_group_session(giver: User, **overrides: Any) -> GroupSession:
     }
     fields.update(overrides)
     return create_session(giver=giver, details=SessionDetails(**fields))
+
+
+def adjust_balance(coordinator: User, member: User, minutes: int, *, key: str = "k1") -> None:
+    """Set-up: move a member's balance by ``minutes`` with a coordinator's adjustment."""
+    coordinator_adjustment(
+        coordinator=coordinator, user=member, minutes=minutes, reason="Test", idempotency_key=key
+    )

@@ -6,10 +6,10 @@ import pytest
 
 from openhours.accounts.models import User
 from openhours.group_sessions import services
-from openhours.ledger.services import coordinator_adjustment
 from openhours.notifications.models import Notification
 
 from .conftest import BEFORE, delivered_session, make_session
+from .factories import adjust_balance
 
 pytestmark = pytest.mark.django_db
 
@@ -57,9 +57,7 @@ def test_coordinators_hear_when_an_attendee_is_left_out_or_settlement_is_blocked
     member: User, coordinator: User, attendees: list[User]
 ) -> None:
     asha, ben, _ = attendees
-    coordinator_adjustment(
-        coordinator=coordinator, user=ben, minutes=-600, reason="Test", idempotency_key="k1"
-    )
+    adjust_balance(coordinator, ben, -600)
     session = delivered_session(member, [asha, ben])
     services.confirm_attendance(session=session, member=ben)
     services.confirm_attendance(session=session, member=asha)  # settles it

@@ -15,9 +15,10 @@ from openhours.group_sessions import services
 from openhours.group_sessions.models import AttendanceStatus, EventVerb, SessionStatus
 from openhours.ledger.models import Transfer, TransferKind
 from openhours.ledger.selectors import balance, pool_summary
-from openhours.ledger.services import coordinator_adjustment, top_up_pool
+from openhours.ledger.services import top_up_pool
 
 from .conftest import AFTER, delivered_session
+from .factories import adjust_balance
 
 pytestmark = pytest.mark.django_db
 
@@ -182,9 +183,7 @@ def test_an_attendee_below_the_lower_limit_is_left_out_and_the_rest_settle(
     member: User, coordinator: User, attendees: list[User]
 ) -> None:
     asha, ben, _ = attendees
-    coordinator_adjustment(
-        coordinator=coordinator, user=ben, minutes=-570, reason="Test", idempotency_key="k1"
-    )
+    adjust_balance(coordinator, ben, -570)
     session = delivered_session(member, [asha, ben], minutes=60, preparation=0)
     services.confirm_attendance(session=session, member=asha)
     services.confirm_attendance(session=session, member=ben)
@@ -200,9 +199,7 @@ def test_when_every_attendee_is_below_the_limit_the_session_closes(
     member: User, coordinator: User, attendees: list[User]
 ) -> None:
     asha = attendees[0]
-    coordinator_adjustment(
-        coordinator=coordinator, user=asha, minutes=-600, reason="Test", idempotency_key="k1"
-    )
+    adjust_balance(coordinator, asha, -600)
     session = delivered_session(member, [asha])
     services.confirm_attendance(session=session, member=asha)
     session.refresh_from_db()
@@ -216,9 +213,7 @@ def test_a_refusal_nobody_can_fix_by_leaving_out_flags_coordinators_and_retries(
 ) -> None:
     """The giver would pass the upper limit: no attendee is to blame, so the session waits
     (delivered, flagged) and the command retries until it goes through."""
-    coordinator_adjustment(
-        coordinator=coordinator, user=member, minutes=5950, reason="Test", idempotency_key="k1"
-    )
+    adjust_balance(coordinator, member, 5950)
     session = delivered_session(member, attendees[:1], minutes=60, preparation=0)
     services.confirm_attendance(session=session, member=attendees[0])
     session.refresh_from_db()
@@ -229,9 +224,7 @@ def test_a_refusal_nobody_can_fix_by_leaving_out_flags_coordinators_and_retries(
         assert (run.settled, run.blocked) == (0, 1)
     assert session.events.filter(verb=EventVerb.BLOCKED).count() == 1  # recorded once
 
-    coordinator_adjustment(
-        coordinator=coordinator, user=member, minutes=-100, reason="Test", idempotency_key="k2"
-    )
+    adjust_balance(coordinator, member, -100, key="k2")
     assert services.settle_due_sessions(now=AFTER + timedelta(days=3)).settled == 1
     session.refresh_from_db()
     assert (session.status, session.needs_attention) == (SessionStatus.SETTLED, "")

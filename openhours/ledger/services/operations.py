@@ -10,8 +10,12 @@ from openhours.accounts.permissions import require_coordinator
 from openhours.core.errors import DomainError
 
 from .. import limits
-from ..models import SystemAccount, Transfer, TransferKind
-from .posting import Leg, post_transfer
+from ..models import CORRECTION_KINDS, SystemAccount, Transfer, TransferKind
+from .posting import post_transfer
+from .rules import Leg
+
+# Who a leg belongs to: a member or a system account.
+Holder = User | SystemAccount
 
 
 def grant_joining_credit(*, user: User) -> Transfer | None:
@@ -29,10 +33,7 @@ def grant_joining_credit(*, user: User) -> Transfer | None:
         return None
     return post_transfer(
         kind=TransferKind.JOINING_GRANT,
-        legs=[
-            Leg(system=SystemAccount.ISSUANCE, minutes=-minutes),
-            Leg(member=user, minutes=minutes),
-        ],
+        legs=_from_to(SystemAccount.ISSUANCE, user, minutes),
         created_by=None,
         memo="Welcome to the time bank",
         idempotency_key=key,
@@ -52,14 +53,9 @@ def donate(
         raise DomainError("Choose how much time to donate.", field="minutes")
     if to_user is not None and to_user.pk == donor.pk:
         raise DomainError("You can't donate to yourself.", field="to_user")
-    recipient = (
-        Leg(member=to_user, minutes=minutes)
-        if to_user is not None
-        else Leg(system=SystemAccount.COMMUNITY_POOL, minutes=minutes)
-    )
     return post_transfer(
         kind=TransferKind.DONATION,
-        legs=[Leg(member=donor, minutes=-minutes), recipient],
+        legs=_from_to(donor, to_user or SystemAccount.COMMUNITY_POOL, minutes),
         created_by=donor,
         memo=memo or "Paying it forward",
         idempotency_key=idempotency_key,
@@ -70,43 +66,21 @@ def coordinator_grant(
     *, coordinator: User, to_user: User, minutes: int, reason: str, idempotency_key: str
 ) -> Transfer:
     """Give a member credits from the community pool (never more than the pool holds)."""
-    require_coordinator(coordinator, to="grant credits from the community pool")
-    reason = _require_reason(reason)
+    reason = _coordinators_reason(coordinator, reason, to="grant credits from the community pool")
     if minutes <= 0:
         raise DomainError("Choose how much time to grant.", field="minutes")
-    if to_user.pk == coordinator.pk:
-        raise DomainError(
-            "Coordinators can't grant credits to themselves; ask another coordinator.",
-            field="to_user",
-        )
-    return post_transfer(
-        kind=TransferKind.GRANT,
-        legs=[
-            Leg(system=SystemAccount.COMMUNITY_POOL, minutes=-minutes),
-            Leg(member=to_user, minutes=minutes),
-        ],
-        created_by=coordinator,
-        memo=reason,
-        idempotency_key=idempotency_key,
-    )
+    _not_themselves(coordinator, to_user, "grant credits to themselves", field="to_user")
+    legs = _from_to(SystemAccount.COMMUNITY_POOL, to_user, minutes)
+    return _by_coordinator(coordinator, reason, TransferKind.GRANT, legs, idempotency_key)
 
 
 def top_up_pool(*, coordinator: User, minutes: int, reason: str, idempotency_key: str) -> Transfer:
     """Put new credits into the community pool, for example to fund a campaign's grants."""
-    require_coordinator(coordinator, to="top up the community pool")
-    reason = _require_reason(reason)
+    reason = _coordinators_reason(coordinator, reason, to="top up the community pool")
     if minutes <= 0:
         raise DomainError("Choose how much time to add to the pool.", field="minutes")
-    return post_transfer(
-        kind=TransferKind.POOL_TOP_UP,
-        legs=[
-            Leg(system=SystemAccount.ISSUANCE, minutes=-minutes),
-            Leg(system=SystemAccount.COMMUNITY_POOL, minutes=minutes),
-        ],
-        created_by=coordinator,
-        memo=reason,
-        idempotency_key=idempotency_key,
-    )
+    legs = _from_to(SystemAccount.ISSUANCE, SystemAccount.COMMUNITY_POOL, minutes)
+    return _by_coordinator(coordinator, reason, TransferKind.POOL_TOP_UP, legs, idempotency_key)
 
 
 def coordinator_adjustment(
@@ -124,25 +98,16 @@ def coordinator_adjustment(
     the coordinator has confirmed it (``override_lower_limit``). Either way the transfer is
     stamped and the audit event says which limit and by how much.
     """
-    require_coordinator(coordinator, to="adjust balances")
-    reason = _require_reason(reason)
+    reason = _coordinators_reason(coordinator, reason, to="adjust balances")
     if minutes == 0:
         raise DomainError("An adjustment must change the balance.", field="minutes")
-    if user.pk == coordinator.pk:
-        raise DomainError(
-            "Coordinators can't adjust their own balance; ask another coordinator.",
-            field="user",
-        )
-    return post_transfer(
-        kind=TransferKind.ADJUSTMENT,
-        legs=[
-            Leg(system=SystemAccount.ISSUANCE, minutes=-minutes),
-            Leg(member=user, minutes=minutes),
-        ],
-        created_by=coordinator,
-        memo=reason,
-        idempotency_key=idempotency_key,
-        allow_over_upper_limit=True,
+    _not_themselves(coordinator, user, "adjust their own balance", field="user")
+    return _by_coordinator(
+        coordinator,
+        reason,
+        TransferKind.ADJUSTMENT,
+        _from_to(SystemAccount.ISSUANCE, user, minutes),
+        idempotency_key,
         allow_below_lower_limit=override_lower_limit,
     )
 
@@ -159,17 +124,14 @@ def reverse_transfer(
 
     Limits as for adjustments. A reversal is not itself reversed: post a new transfer.
     """
-    require_coordinator(actor, to="reverse transfers")
-    reason = _require_reason(reason)
+    reason = _coordinators_reason(actor, reason, to="reverse transfers")
     if transfer.kind == TransferKind.REVERSAL:
         raise DomainError("A reversal can't be reversed; post a new transfer instead.")
     entries = list(transfer.entries.select_related("account__owner"))
     if any(entry.account.owner_id == actor.pk for entry in entries):
         raise DomainError("You're part of this transfer, so another coordinator must reverse it.")
     legs = [
-        Leg(member=entry.account.owner, minutes=-entry.amount)
-        if entry.account.owner is not None
-        else Leg(system=SystemAccount(str(entry.account.system_code)), minutes=-entry.amount)
+        _leg(entry.account.owner or SystemAccount(str(entry.account.system_code)), -entry.amount)
         for entry in entries
     ]
     return post_transfer(
@@ -203,7 +165,7 @@ def pay_for_exchange(
         raise DomainError("The giver and the receiver must be different members.")
     return post_transfer(
         kind=TransferKind.EXCHANGE,
-        legs=[Leg(member=receiver, minutes=-minutes), Leg(member=giver, minutes=minutes)],
+        legs=_from_to(receiver, giver, minutes),
         created_by=created_by,
         memo=memo,
         reference=reference,
@@ -256,7 +218,49 @@ def pay_for_group_session(
     )
 
 
-def _require_reason(reason: str) -> str:
+def _from_to(payer: Holder, payee: Holder, minutes: int) -> list[Leg]:
+    """The two legs of a simple transfer: ``minutes`` leave ``payer`` and arrive at ``payee``."""
+    return [_leg(payer, -minutes), _leg(payee, minutes)]
+
+
+def _leg(holder: Holder, minutes: int) -> Leg:
+    if isinstance(holder, SystemAccount):
+        return Leg(system=holder, minutes=minutes)
+    return Leg(member=holder, minutes=minutes)
+
+
+def _by_coordinator(
+    coordinator: User,
+    reason: str,
+    kind: TransferKind,
+    legs: list[Leg],
+    idempotency_key: str,
+    *,
+    allow_below_lower_limit: bool = False,
+) -> Transfer:
+    """Post a coordinator's grant, top-up or adjustment: theirs, with their reason as its
+    memo. A correction (an adjustment) may take the member over the upper limit."""
+    return post_transfer(
+        kind=kind,
+        legs=legs,
+        allow_over_upper_limit=kind in CORRECTION_KINDS,
+        allow_below_lower_limit=allow_below_lower_limit,
+        created_by=coordinator,
+        memo=reason,
+        idempotency_key=idempotency_key,
+    )
+
+
+def _not_themselves(coordinator: User, member: User, what: str, *, field: str) -> None:
+    """Coordinators act on other members' credits, never their own."""
+    if member.pk == coordinator.pk:
+        raise DomainError(f"Coordinators can't {what}; ask another coordinator.", field=field)
+
+
+def _coordinators_reason(coordinator: User, reason: str, *, to: str) -> str:
+    """Refuse anyone who may not act as a coordinator (``require_coordinator``), then a
+    missing reason; return the reason, stripped."""
+    require_coordinator(coordinator, to=to)
     reason = reason.strip()
     if not reason:
         raise DomainError("Give a reason; it is kept in the audit log.", field="reason")

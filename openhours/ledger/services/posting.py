@@ -6,15 +6,16 @@ checks limits against those locked balances, inserts the transfer and its entrie
 the cached balances and writes the audit event, all in one transaction. Two postings that
 share an account therefore run one after the other, and a fixed lock order means two
 postings can never each hold a lock the other is waiting for.
+
+What a transfer must satisfy (the request's checks and the balance limits) is ``rules``;
+this module is the write path: the locks, the retries and the writes.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -24,20 +25,13 @@ from django.utils import timezone
 
 from openhours.accounts.models import User
 from openhours.core.errors import DomainError
-from openhours.core.minutes import minutes_in_words
 
-from .. import limits
-from ..models import (
-    CORRECTION_KINDS,
-    Account,
-    AuditEvent,
-    Entry,
-    SystemAccount,
-    Transfer,
-    TransferKind,
-)
+from ..models import Account, AuditEvent, Entry, Transfer, TransferKind
+from . import rules
+from .rules import Leg, LimitExceeded, Posting
 
-MAX_MEMO = 500
+__all__ = ["ALREADY_REVERSED", "KEY_REUSED", "Leg", "LimitExceeded", "post_transfer"]
+
 ACCOUNT_TABLE = Account._meta.db_table
 TRANSFER_TABLE = Transfer._meta.db_table
 ENTRY_TABLE = Entry._meta.db_table
@@ -47,47 +41,6 @@ KEY_REUSED = (
     "This request was already used for a different transfer, so nothing was posted. "
     "Refresh the page and try again."
 )
-
-
-class LimitExceeded(DomainError):
-    """A balance limit said no. The message says how much is still possible."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Leg:
-    """One side of a transfer: exactly one of a member or a system account, signed minutes.
-
-    Positive minutes arrive in the account, negative minutes leave it.
-    """
-
-    minutes: int
-    member: User | None = None
-    system: SystemAccount | None = None
-
-    def __post_init__(self) -> None:
-        if (self.member is None) == (self.system is None):
-            raise ValueError("A leg belongs to exactly one member or one system account.")
-        if self.member is not None and self.member.pk is None:
-            raise ValueError("A leg's member must be saved first.")
-
-    @cached_property
-    def holder(self) -> str:
-        """A stable key for the account, used to match locked rows and to fingerprint."""
-        if self.member is not None:
-            return f"member:{self.member.pk}"
-        return f"system:{self.system_account.value}"
-
-    @property
-    def holder_name(self) -> str:
-        if self.member is not None:
-            return str(self.member)
-        return str(self.system_account.label)
-
-    @property
-    def system_account(self) -> SystemAccount:
-        if self.system is None:
-            raise ValueError("This leg belongs to a member, not a system account.")
-        return SystemAccount(self.system)
 
 
 class _AccountsMissing(Exception):
@@ -113,101 +66,82 @@ def post_transfer(
     are for corrections only; a correction that uses them is stamped ``limits_overridden``
     and its audit event lists every account it left outside a limit.
     """
-    _validate(
+    posting = Posting(
         kind=kind,
         legs=legs,
-        memo=memo,
+        created_by=created_by,
+        memo=memo.strip(),
         reference=reference,
         idempotency_key=idempotency_key,
         reverses=reverses,
-        overriding=allow_over_upper_limit or allow_below_lower_limit,
+        allow_over_upper_limit=allow_over_upper_limit,
+        allow_below_lower_limit=allow_below_lower_limit,
     )
-    fingerprint = _fingerprint(kind=kind, legs=legs, reference=reference, reverses=reverses)
+    rules.validate(posting)
+    return _post(posting)
+
+
+def _post(posting: Posting) -> Transfer:
+    """Write a valid posting under its accounts' locks, or return the transfer an earlier
+    attempt of the same request already wrote."""
     # At most two attempts: the second only after opening accounts the first found missing.
     for _attempt in range(2):
         try:
             with transaction.atomic():
-                return _post_under_lock(
-                    kind=kind,
-                    legs=legs,
-                    created_by=created_by,
-                    memo=memo.strip(),
-                    reference=reference,
-                    idempotency_key=idempotency_key,
-                    fingerprint=fingerprint,
-                    reverses=reverses,
-                    allow_over_upper_limit=allow_over_upper_limit,
-                    allow_below_lower_limit=allow_below_lower_limit,
-                )
+                return _post_under_lock(posting)
         except _AccountsMissing:
             # Opening accounts while holding locks on others could deadlock against another
             # first-time posting, so the attempt was rolled back (locks released) first.
-            _open_accounts(legs)
+            _open_accounts(posting.legs)
         except LimitExceeded:
             # A retry of a posting that already went through can meet a limit the original
             # itself moved the balance to; it must get the original back, not a refusal.
-            existing = _already_posted(idempotency_key, fingerprint)
+            existing = _already_posted(posting)
             if existing is not None:
                 return existing
             raise
         except IntegrityError:
             # Someone else inserted this key (or reversed this transfer) after we looked:
             # the unique constraints are the last word, and the winner is returned.
-            existing = _already_posted(idempotency_key, fingerprint)
+            existing = _already_posted(posting)
             if existing is not None:
                 return existing
-            if reverses is not None and reverses.reversals.exists():
+            if posting.reverses is not None and posting.reverses.reversals.exists():
                 raise DomainError(ALREADY_REVERSED) from None
             raise
     raise RuntimeError("Ledger accounts disappeared while posting a transfer.")
 
 
-def _post_under_lock(
-    *,
-    kind: TransferKind,
-    legs: Sequence[Leg],
-    created_by: User | None,
-    memo: str,
-    reference: str,
-    idempotency_key: str,
-    fingerprint: str,
-    reverses: Transfer | None,
-    allow_over_upper_limit: bool,
-    allow_below_lower_limit: bool,
-) -> Transfer:
-    accounts = _lock_accounts(legs)
+def _post_under_lock(posting: Posting) -> Transfer:
+    accounts = _lock_accounts(posting.legs)
+    reverses = posting.reverses
     if reverses is not None:
         # Checked after the locks: a concurrent reversal touches the same accounts, so by
         # now it has committed (and is visible) or has not started.
-        existing = _already_posted(idempotency_key, fingerprint)
+        existing = _already_posted(posting)
         if existing is not None:
             return existing
         if reverses.reversals.exists():
             raise DomainError(ALREADY_REVERSED)
-    overridden = _check_limits(
-        kind=kind,
-        legs=legs,
-        accounts=accounts,
-        allow_over_upper_limit=allow_over_upper_limit,
-        allow_below_lower_limit=allow_below_lower_limit,
-    )
+    balances = {holder: account.balance for holder, account in accounts.items()}
+    overridden = rules.check_limits(posting, balances)
     transfer = Transfer(
-        kind=kind,
-        memo=memo,
-        reference=reference,
-        created_by=created_by,
+        kind=posting.kind,
+        memo=posting.memo,
+        reference=posting.reference,
+        created_by=posting.created_by,
         created_at=timezone.now(),
-        idempotency_key=idempotency_key,
-        fingerprint=fingerprint,
+        idempotency_key=posting.idempotency_key,
+        fingerprint=posting.fingerprint,
         reverses=reverses,
         limits_overridden=bool(overridden),
     )
-    moves = [(accounts[leg.holder].pk, leg.minutes) for leg in legs]
+    moves = [(accounts[leg.holder].pk, leg.minutes) for leg in posting.legs]
     audit: dict[str, Any] = {
-        "kind": str(kind),
-        "memo": memo,
-        "reference": reference,
-        "legs": {leg.holder: leg.minutes for leg in legs},
+        "kind": str(posting.kind),
+        "memo": posting.memo,
+        "reference": posting.reference,
+        "legs": {leg.holder: leg.minutes for leg in posting.legs},
     }
     if reverses is not None:
         audit["reverses"] = reverses.pk
@@ -388,139 +322,8 @@ def _open_accounts(legs: Sequence[Leg]) -> None:
                 Account.objects.get_or_create(system_code=leg.system_account.value)
 
 
-def _check_limits(
-    *,
-    kind: TransferKind,
-    legs: Sequence[Leg],
-    accounts: dict[str, _Locked],
-    allow_over_upper_limit: bool,
-    allow_below_lower_limit: bool,
-) -> list[dict[str, Any]]:
-    """Refuse a leg that would take its account past a limit; return deliberate overrides.
-
-    Only the direction of travel is checked, so a member left outside a limit (by a
-    correction, or by an operator narrowing the limits) can always move back towards it.
-    """
-    lower, upper = limits.lower_limit(), limits.upper_limit()
-    overridden: list[dict[str, Any]] = []
-    for leg in legs:
-        balance = accounts[leg.holder].balance
-        after = balance + leg.minutes
-        if leg.system == SystemAccount.COMMUNITY_POOL:
-            # The pool only pays out what it holds, even for corrections: it is real credit
-            # that members gave, so it is never overdrawn. Issuance has no limits at all.
-            if leg.minutes < 0 and after < 0:
-                raise LimitExceeded(
-                    f"The community pool holds {minutes_in_words(max(balance, 0))}; "
-                    f"this needs {minutes_in_words(-leg.minutes)}.",
-                    field="minutes",
-                )
-            continue
-        if leg.member is None:
-            continue
-        if leg.minutes < 0:
-            # Donations give away credit already earned, so they stop at zero, not at the
-            # lower limit: nobody goes below zero to be generous.
-            floor = 0 if kind == TransferKind.DONATION else lower
-            if after >= floor:
-                continue
-            if allow_below_lower_limit:
-                overridden.append({"holder": leg.holder, "balance": after, "lower_limit": floor})
-                continue
-            raise LimitExceeded(_below_message(kind, leg, balance, floor), field="minutes")
-        elif after > upper:
-            if allow_over_upper_limit:
-                overridden.append({"holder": leg.holder, "balance": after, "upper_limit": upper})
-                continue
-            raise LimitExceeded(_above_message(leg, balance, upper), field="minutes")
-    return overridden
-
-
-def _below_message(kind: TransferKind, leg: Leg, balance: int, floor: int) -> str:
-    name, needed = leg.holder_name, minutes_in_words(-leg.minutes)
-    if kind in CORRECTION_KINDS:
-        return (
-            f"This {TransferKind(kind).label.lower()} would take {name} to "
-            f"{minutes_in_words(balance + leg.minutes)}, below the lower limit of "
-            f"{minutes_in_words(floor)}. Confirm the override to post it anyway."
-        )
-    room = max(balance - floor, 0)
-    if kind == TransferKind.DONATION:
-        if room == 0:
-            return f"{name} has no credits to donate yet; donations come from credits earned."
-        return (
-            f"{name} can donate up to {minutes_in_words(room)}, the credits they hold now; "
-            f"this donation is {needed}."
-        )
-    if room == 0:
-        return (
-            f"{name} has reached the lower limit of {minutes_in_words(floor)} and can't spend "
-            "more until they earn credits by helping someone."
-        )
-    return (
-        f"{name} can spend {minutes_in_words(room)} more before reaching the lower limit of "
-        f"{minutes_in_words(floor)}; this needs {needed}."
-    )
-
-
-def _above_message(leg: Leg, balance: int, upper: int) -> str:
-    name, room = leg.holder_name, max(upper - balance, 0)
-    if room == 0:
-        return (
-            f"{name} already holds the most anyone can ({minutes_in_words(upper)}). "
-            "They could donate some credits to the community pool first."
-        )
-    return (
-        f"{name} can receive {minutes_in_words(room)} more before reaching the upper limit of "
-        f"{minutes_in_words(upper)}; this would add {minutes_in_words(leg.minutes)}. "
-        "They could donate some credits to the community pool first."
-    )
-
-
-def _validate(
-    *,
-    kind: TransferKind,
-    legs: Sequence[Leg],
-    memo: str,
-    reference: str,
-    idempotency_key: str,
-    reverses: Transfer | None,
-    overriding: bool,
-) -> None:
-    # Mistakes a caller's code makes (not a member's input) are ValueErrors: they are bugs.
-    if not idempotency_key or len(idempotency_key) > 150:
-        raise ValueError("An idempotency key of 1 to 150 characters is required.")
-    if len(reference) > 100:
-        raise ValueError("A reference is at most 100 characters.")
-    if (kind == TransferKind.REVERSAL) != (reverses is not None):
-        raise ValueError("A reversal, and only a reversal, names the transfer it reverses.")
-    if overriding and kind not in CORRECTION_KINDS:
-        raise ValueError("Only corrections may override balance limits.")
-    if len(legs) < 2:
-        raise DomainError("A transfer needs at least two sides.")
-    if any(leg.minutes == 0 for leg in legs):
-        raise DomainError("Every side of a transfer must move some time.")
-    if sum(leg.minutes for leg in legs) != 0:
-        raise DomainError("A transfer must balance: what leaves one account arrives in another.")
-    if len({leg.holder for leg in legs}) != len(legs):
-        raise DomainError("Each account can appear only once in a transfer.")
-    if len(memo.strip()) > MAX_MEMO:
-        raise DomainError(f"Keep the note under {MAX_MEMO} characters.", field="memo")
-
-
-def _fingerprint(
-    *, kind: TransferKind, legs: Sequence[Leg], reference: str, reverses: Transfer | None
-) -> str:
-    """What moved, as a hash. Who pressed the button and the memo are left out on purpose:
-    an automatic confirmation racing a member's confirmation of the same exchange is the
-    same transfer, and must come back as the same transfer, not as an error."""
-    parts = [str(kind), reference, str(reverses.pk if reverses is not None else "")]
-    parts += sorted(f"{leg.holder}={leg.minutes}" for leg in legs)
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
-def _already_posted(idempotency_key: str, fingerprint: str) -> Transfer | None:
-    existing = Transfer.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None and existing.fingerprint != fingerprint:
+def _already_posted(posting: Posting) -> Transfer | None:
+    existing = Transfer.objects.filter(idempotency_key=posting.idempotency_key).first()
+    if existing is not None and existing.fingerprint != posting.fingerprint:
         raise DomainError(KEY_REUSED)
     return existing

@@ -22,7 +22,7 @@ from openhours.core.testing import needs_postgresql, run_together
 from openhours.ledger import limits, services
 from openhours.ledger.models import Entry, SystemAccount, Transfer
 from openhours.ledger.selectors import balance
-from openhours.ledger.services import posting
+from openhours.ledger.services import posting, rules
 from openhours.ledger.verification import verify_ledger
 
 pytestmark = needs_postgresql
@@ -59,6 +59,7 @@ def limits_crossed_in_history() -> list[str]:
 
 
 def test_concurrent_postings_never_cross_a_limit_or_post_twice(settings) -> None:
+    # Long, and whole on purpose: one mixed workload, run at once and judged as a whole.
     settings.OPENHOURS_LEDGER_UPPER_LIMIT_MINUTES = 900
     coordinator = UserFactory(role=Role.COORDINATOR)
     spenders = [UserFactory(full_name=f"Spender {n}") for n in range(2)]
@@ -152,16 +153,16 @@ def test_the_lock_is_what_stops_the_race(monkeypatch, locked: bool) -> None:
     for user in [spender, *givers]:
         services.grant_joining_credit(user=user)  # 120 each: Sam can spend 720 more
 
-    real_check = posting._check_limits
+    real_check = rules.check_limits
 
-    def slow_check(**kwargs: Any) -> Any:
+    def slow_check(*args: Any, **kwargs: Any) -> Any:
         # Widen the window between reading the balance and writing the entries, so every
         # posting overlaps every other one when nothing serialises them.
-        result = real_check(**kwargs)
+        result = real_check(*args, **kwargs)
         time.sleep(0.2)
         return result
 
-    monkeypatch.setattr(posting, "_check_limits", slow_check)
+    monkeypatch.setattr(rules, "check_limits", slow_check)
     if not locked:
         monkeypatch.setattr(posting, "_for_update", lambda: "")
     outcomes: list[int | None] = []

@@ -13,6 +13,7 @@ from openhours.ledger import services
 from openhours.ledger.models import AuditEvent, Transfer, TransferKind
 from openhours.ledger.selectors import balance, pool_summary
 
+from .factories import pay
 from .helpers import new_key
 
 pytestmark = pytest.mark.django_db
@@ -202,14 +203,7 @@ def test_reversing_shows_what_will_move_then_posts_once(
     coordinator_client: Client, member: User, giver: User
 ) -> None:
     services.grant_joining_credit(user=member)
-    exchange = services.pay_for_exchange(
-        giver=giver,
-        receiver=member,
-        minutes=60,
-        reference="exchange:9",
-        created_by=member,
-        idempotency_key=new_key(),
-    )
+    exchange = pay(giver, member, 60, reference="exchange:9")
     url = reverse("ledger:reverse", args=[exchange.pk])
 
     page = coordinator_client.get(url)

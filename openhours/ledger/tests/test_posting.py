@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import connection
 
@@ -17,16 +19,22 @@ from openhours.ledger.models import (
     TransferKind,
 )
 from openhours.ledger.selectors import balance
-from openhours.ledger.services import Leg, pay_for_exchange, post_transfer
+from openhours.ledger.services import Leg, post_transfer
 
+from . import factories
 from .helpers import new_key
 
 
+def post(legs: list[Leg], created_by: User | None, **more: Any) -> Transfer:
+    """post_transfer as these tests call it when only the legs and a switch matter."""
+    more = {"kind": TransferKind.EXCHANGE, "memo": "", "idempotency_key": new_key()} | more
+    return post_transfer(legs=legs, created_by=created_by, **more)
+
+
 def pay(receiver: User, giver: User, minutes: int, key: str | None = None) -> Transfer:
-    return post_transfer(
-        kind=TransferKind.EXCHANGE,
-        legs=[Leg(member=receiver, minutes=-minutes), Leg(member=giver, minutes=minutes)],
-        created_by=receiver,
+    return post(
+        [Leg(member=receiver, minutes=-minutes), Leg(member=giver, minutes=minutes)],
+        receiver,
         memo="Help with a business case",
         reference="exchange:1",
         idempotency_key=key if key is not None else new_key(),
@@ -63,61 +71,36 @@ def test_it_writes_an_audit_event_for_every_transfer(member: User, giver: User) 
 
 def test_it_refuses_legs_that_do_not_balance(member: User, giver: User) -> None:
     with pytest.raises(DomainError, match="must balance"):
-        post_transfer(
-            kind=TransferKind.EXCHANGE,
-            legs=[Leg(member=member, minutes=-60), Leg(member=giver, minutes=45)],
-            created_by=member,
-            memo="",
-            idempotency_key=new_key(),
-        )
+        post([Leg(member=member, minutes=-60), Leg(member=giver, minutes=45)], member)
     assert not Transfer.objects.exists()
 
 
 def test_it_refuses_a_single_leg(member: User) -> None:
     with pytest.raises(DomainError, match="at least two sides"):
-        post_transfer(
-            kind=TransferKind.ADJUSTMENT,
-            legs=[Leg(member=member, minutes=0)],
-            created_by=None,
-            memo="",
-            idempotency_key=new_key(),
-        )
+        post([Leg(member=member, minutes=0)], None, kind=TransferKind.ADJUSTMENT)
 
 
 def test_it_refuses_a_leg_of_zero_minutes(member: User, giver: User) -> None:
     with pytest.raises(DomainError, match="must move some time"):
-        post_transfer(
-            kind=TransferKind.EXCHANGE,
-            legs=[
+        post(
+            [
                 Leg(member=member, minutes=-60),
                 Leg(member=giver, minutes=60),
                 Leg(system=SystemAccount.COMMUNITY_POOL, minutes=0),
             ],
-            created_by=member,
-            memo="",
-            idempotency_key=new_key(),
+            member,
         )
 
 
 def test_it_refuses_the_same_account_twice(member: User) -> None:
     with pytest.raises(DomainError, match="only once"):
-        post_transfer(
-            kind=TransferKind.EXCHANGE,
-            legs=[Leg(member=member, minutes=-60), Leg(member=member, minutes=60)],
-            created_by=member,
-            memo="",
-            idempotency_key=new_key(),
-        )
+        post([Leg(member=member, minutes=-60), Leg(member=member, minutes=60)], member)
 
 
 def test_it_refuses_an_overlong_note(member: User, giver: User) -> None:
     with pytest.raises(DomainError, match="under 500 characters"):
-        post_transfer(
-            kind=TransferKind.EXCHANGE,
-            legs=[Leg(member=member, minutes=-60), Leg(member=giver, minutes=60)],
-            created_by=member,
-            memo="x" * 501,
-            idempotency_key=new_key(),
+        post(
+            [Leg(member=member, minutes=-60), Leg(member=giver, minutes=60)], member, memo="x" * 501
         )
 
 
@@ -130,12 +113,9 @@ def test_a_leg_belongs_to_exactly_one_holder(member: User) -> None:
 
 def test_only_corrections_may_override_limits(member: User, giver: User) -> None:
     with pytest.raises(ValueError, match="Only corrections"):
-        post_transfer(
-            kind=TransferKind.EXCHANGE,
-            legs=[Leg(member=member, minutes=-60), Leg(member=giver, minutes=60)],
-            created_by=member,
-            memo="",
-            idempotency_key=new_key(),
+        post(
+            [Leg(member=member, minutes=-60), Leg(member=giver, minutes=60)],
+            member,
             allow_below_lower_limit=True,
         )
 
@@ -143,12 +123,10 @@ def test_only_corrections_may_override_limits(member: User, giver: User) -> None
 def test_only_a_reversal_names_a_transfer_to_reverse(member: User, giver: User) -> None:
     original = pay(member, giver, 60)
     with pytest.raises(ValueError, match="only a reversal"):
-        post_transfer(
+        post(
+            [Leg(member=member, minutes=60), Leg(member=giver, minutes=-60)],
+            None,
             kind=TransferKind.ADJUSTMENT,
-            legs=[Leg(member=member, minutes=60), Leg(member=giver, minutes=-60)],
-            created_by=None,
-            memo="",
-            idempotency_key=new_key(),
             reverses=original,
         )
 
@@ -175,21 +153,14 @@ def test_the_same_key_twice_posts_once(member: User, giver: User) -> None:
 def test_a_retry_by_someone_else_returns_the_same_transfer(member: User, giver: User) -> None:
     # The receiver confirms while the automatic confirmation runs: same money, same key.
     key = new_key()
-    by_member = pay_for_exchange(
-        giver=giver,
-        receiver=member,
-        minutes=60,
+    by_member = factories.pay(giver, member, 60, reference="exchange:7", idempotency_key=key)
+    by_system = factories.pay(
+        giver,
+        member,
+        60,
         reference="exchange:7",
-        created_by=member,
         idempotency_key=key,
-    )
-    by_system = pay_for_exchange(
-        giver=giver,
-        receiver=member,
-        minutes=60,
-        reference="exchange:7",
         created_by=None,
-        idempotency_key=key,
         memo="Confirmed automatically",
     )
 

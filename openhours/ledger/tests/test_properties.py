@@ -25,6 +25,8 @@ from openhours.ledger.models import Account, Transfer, TransferKind
 from openhours.ledger.services import LimitExceeded
 from openhours.ledger.verification import verify_ledger
 
+from . import factories
+
 LOWER, UPPER, GRANT = -120, 300, 60
 POOL, ISSUANCE = "system:community_pool", "system:issuance"
 MEMBERS = 4
@@ -130,6 +132,7 @@ class TestRandomOperations(TestCase):
         legs_of: dict[int, dict[str, int]],
         reversed_ids: set[int],
     ) -> Planned | None:
+        # Long on purpose: one branch per operation, each beside the model's prediction.
         name, *args = op
         key = uuid.uuid4().hex
         if name == "join":
@@ -146,14 +149,7 @@ class TestRandomOperations(TestCase):
         if name == "exchange":
             giver, receiver, amount = members[args[0]], members[args[1]], args[2]
             return Planned(
-                call=lambda: services.pay_for_exchange(
-                    giver=giver,
-                    receiver=receiver,
-                    minutes=amount,
-                    reference="exchange:1",
-                    created_by=receiver,
-                    idempotency_key=key,
-                ),
+                call=lambda: factories.pay(giver, receiver, amount, idempotency_key=key),
                 legs={holder(receiver): -amount, holder(giver): amount},
                 kind=TransferKind.EXCHANGE,
                 must_refuse=giver == receiver,
@@ -168,13 +164,12 @@ class TestRandomOperations(TestCase):
             if surplus:
                 legs[POOL] = surplus
             return Planned(
-                call=lambda: services.pay_for_group_session(
-                    giver=giver,
-                    receivers=receivers,
-                    minutes_each=each,
+                call=lambda: factories.pay_session(
+                    giver,
+                    receivers,
+                    each,
                     preparation_minutes=prep,
                     reference="session:1",
-                    created_by=giver,
                     idempotency_key=key,
                 ),
                 legs={} if malformed else legs,
@@ -197,12 +192,8 @@ class TestRandomOperations(TestCase):
             to_user, amount = members[args[0]], args[1]
             actor = coordinator if name == "grant" else members[(args[0] + 1) % MEMBERS]
             return Planned(
-                call=lambda: services.coordinator_grant(
-                    coordinator=actor,
-                    to_user=to_user,
-                    minutes=amount,
-                    reason="Support",
-                    idempotency_key=key,
+                call=lambda: factories.grant(
+                    actor, to_user, amount, reason="Support", idempotency_key=key
                 ),
                 legs={POOL: -amount, holder(to_user): amount},
                 kind=TransferKind.GRANT,
@@ -220,10 +211,10 @@ class TestRandomOperations(TestCase):
         if name == "adjust":
             user, amount, override = members[args[0]], args[1], args[2]
             return Planned(
-                call=lambda: services.coordinator_adjustment(
-                    coordinator=coordinator,
-                    user=user,
-                    minutes=amount,
+                call=lambda: factories.adjust(
+                    coordinator,
+                    user,
+                    amount,
                     reason="Correction",
                     idempotency_key=key,
                     override_lower_limit=override,
@@ -240,12 +231,8 @@ class TestRandomOperations(TestCase):
             original = Transfer.objects.get(pk=original_id)
             override = args[1]
             return Planned(
-                call=lambda: services.reverse_transfer(
-                    transfer=original,
-                    actor=coordinator,
-                    reason="Mistake",
-                    idempotency_key=key,
-                    override_lower_limit=override,
+                call=lambda: factories.reverse(
+                    original, coordinator, idempotency_key=key, override_lower_limit=override
                 ),
                 legs={k: -v for k, v in legs_of[original_id].items()},
                 kind=TransferKind.REVERSAL,

@@ -1,16 +1,19 @@
-"""The wrappers over post_transfer: who may do what, and the rules and limits they meet."""
+"""The wrappers over post_transfer that members' own steps use (the joining grant,
+exchanges, group sessions, donations): the rules and limits they meet. The coordinators'
+operations are in test_coordinators.py."""
 
 from __future__ import annotations
 
 import pytest
 
-from openhours.accounts.models import Approval, Role, User
+from openhours.accounts.models import User
 from openhours.accounts.tests.factories import UserFactory
 from openhours.core.errors import DomainError
 from openhours.ledger import services
-from openhours.ledger.models import AuditEvent, Transfer, TransferKind
+from openhours.ledger.models import Transfer, TransferKind
 from openhours.ledger.selectors import balance, pool_summary
 
+from .factories import pay, pay_session
 from .helpers import new_key
 
 # --- joining grant ----------------------------------------------------------------------
@@ -55,14 +58,7 @@ def test_the_joining_grant_can_be_turned_off(member: User, settings) -> None:
 
 def test_the_receiver_pays_the_giver(member: User, giver: User) -> None:
     services.grant_joining_credit(user=member)
-    transfer = services.pay_for_exchange(
-        giver=giver,
-        receiver=member,
-        minutes=90,
-        reference="exchange:42",
-        created_by=member,
-        idempotency_key=new_key(),
-    )
+    transfer = pay(giver, member, 90, reference="exchange:42")
 
     assert transfer.kind == TransferKind.EXCHANGE
     assert balance(member) == 30
@@ -71,14 +67,7 @@ def test_the_receiver_pays_the_giver(member: User, giver: User) -> None:
 
 def test_a_first_exchange_is_never_blocked_by_the_default_limits(member: User, giver: User) -> None:
     services.grant_joining_credit(user=member)
-    services.pay_for_exchange(
-        giver=giver,
-        receiver=member,
-        minutes=8 * 60,
-        reference="exchange:1",
-        created_by=member,
-        idempotency_key=new_key(),
-    )
+    pay(giver, member, 8 * 60)
 
     assert balance(member) == 120 - 8 * 60
 
@@ -89,14 +78,7 @@ def test_it_refuses_overdraft_and_says_how_much_can_still_be_spent(
     set_balance(member, -510)
 
     with pytest.raises(DomainError) as refused:
-        services.pay_for_exchange(
-            giver=giver,
-            receiver=member,
-            minutes=120,
-            reference="exchange:1",
-            created_by=member,
-            idempotency_key=new_key(),
-        )
+        pay(giver, member, 120)
 
     assert refused.value.message == (
         "Maya Member can spend 1 hour 30 minutes more before reaching the lower limit of "
@@ -112,14 +94,7 @@ def test_it_allows_spending_exactly_to_the_lower_limit(
     member: User, giver: User, set_balance
 ) -> None:
     set_balance(member, -510)
-    services.pay_for_exchange(
-        giver=giver,
-        receiver=member,
-        minutes=90,
-        reference="exchange:1",
-        created_by=member,
-        idempotency_key=new_key(),
-    )
+    pay(giver, member, 90)
 
     assert balance(member) == -600
 
@@ -130,14 +105,7 @@ def test_at_the_lower_limit_it_says_credits_are_earned_by_helping(
     set_balance(member, -600)
 
     with pytest.raises(DomainError, match="has reached the lower limit of \u221210 hours and"):
-        services.pay_for_exchange(
-            giver=giver,
-            receiver=member,
-            minutes=15,
-            reference="exchange:1",
-            created_by=member,
-            idempotency_key=new_key(),
-        )
+        pay(giver, member, 15)
 
 
 def test_it_refuses_to_take_a_giver_over_the_upper_limit(
@@ -146,14 +114,7 @@ def test_it_refuses_to_take_a_giver_over_the_upper_limit(
     set_balance(giver, 5940)
 
     with pytest.raises(DomainError) as refused:
-        services.pay_for_exchange(
-            giver=giver,
-            receiver=member,
-            minutes=90,
-            reference="exchange:1",
-            created_by=member,
-            idempotency_key=new_key(),
-        )
+        pay(giver, member, 90)
 
     assert refused.value.message == (
         "Gil Giver can receive 1 hour more before reaching the upper limit of 100 hours; "
@@ -167,14 +128,7 @@ def test_the_limits_are_configurable(member: User, giver: User, settings) -> Non
     settings.OPENHOURS_LEDGER_LOWER_LIMIT_MINUTES = -60
 
     with pytest.raises(DomainError, match="can spend 1 hour more"):
-        services.pay_for_exchange(
-            giver=giver,
-            receiver=member,
-            minutes=75,
-            reference="exchange:1",
-            created_by=member,
-            idempotency_key=new_key(),
-        )
+        pay(giver, member, 75)
 
 
 def test_a_member_outside_a_limit_can_still_move_back_towards_it(
@@ -183,40 +137,19 @@ def test_a_member_outside_a_limit_can_still_move_back_towards_it(
     set_balance(member, -500)
     settings.OPENHOURS_LEDGER_LOWER_LIMIT_MINUTES = -300  # the operator narrowed the limits
 
-    services.pay_for_exchange(
-        giver=member,
-        receiver=giver,
-        minutes=60,
-        reference="exchange:2",
-        created_by=giver,
-        idempotency_key=new_key(),
-    )
+    pay(member, giver, 60, reference="exchange:2")
 
     assert balance(member) == -440
 
 
 def test_it_refuses_paying_yourself(member: User) -> None:
     with pytest.raises(DomainError, match="must be different members"):
-        services.pay_for_exchange(
-            giver=member,
-            receiver=member,
-            minutes=60,
-            reference="exchange:1",
-            created_by=member,
-            idempotency_key=new_key(),
-        )
+        pay(member, member, 60)
 
 
 def test_it_refuses_an_exchange_of_no_time(member: User, giver: User) -> None:
     with pytest.raises(DomainError, match="Record how much time was given"):
-        services.pay_for_exchange(
-            giver=giver,
-            receiver=member,
-            minutes=0,
-            reference="exchange:1",
-            created_by=member,
-            idempotency_key=new_key(),
-        )
+        pay(giver, member, 0)
 
 
 # --- group sessions ---------------------------------------------------------------------
@@ -230,14 +163,7 @@ def attendees(db: None) -> list[User]:
 def test_each_attendee_pays_and_the_giver_earns_the_session_once(
     giver: User, attendees: list[User]
 ) -> None:
-    transfer = services.pay_for_group_session(
-        giver=giver,
-        receivers=attendees,
-        minutes_each=60,
-        reference="session:9",
-        created_by=giver,
-        idempotency_key=new_key(),
-    )
+    transfer = pay_session(giver, attendees, 60)
 
     assert transfer.kind == TransferKind.GROUP_SESSION
     assert balance(giver) == 60
@@ -249,15 +175,7 @@ def test_each_attendee_pays_and_the_giver_earns_the_session_once(
 def test_preparation_time_is_earned_out_of_the_attendees_payments(
     giver: User, attendees: list[User]
 ) -> None:
-    services.pay_for_group_session(
-        giver=giver,
-        receivers=attendees,
-        minutes_each=60,
-        preparation_minutes=90,
-        reference="session:9",
-        created_by=giver,
-        idempotency_key=new_key(),
-    )
+    pay_session(giver, attendees, 60, preparation_minutes=90)
 
     assert balance(giver) == 150
     assert pool_summary().balance == 30
@@ -267,15 +185,7 @@ def test_the_pool_funds_preparation_the_attendees_do_not_cover(
     giver: User, member: User, fill_pool
 ) -> None:
     fill_pool(60)
-    services.pay_for_group_session(
-        giver=giver,
-        receivers=[member],
-        minutes_each=60,
-        preparation_minutes=30,
-        reference="session:9",
-        created_by=giver,
-        idempotency_key=new_key(),
-    )
+    pay_session(giver, [member], 60, preparation_minutes=30)
 
     assert balance(giver) == 90
     assert balance(member) == -60
@@ -284,26 +194,11 @@ def test_the_pool_funds_preparation_the_attendees_do_not_cover(
 
 def test_it_refuses_preparation_an_empty_pool_cannot_fund(giver: User, member: User) -> None:
     with pytest.raises(DomainError, match="The community pool holds 0 minutes; this needs 30"):
-        services.pay_for_group_session(
-            giver=giver,
-            receivers=[member],
-            minutes_each=60,
-            preparation_minutes=30,
-            reference="session:9",
-            created_by=giver,
-            idempotency_key=new_key(),
-        )
+        pay_session(giver, [member], 60, preparation_minutes=30)
 
 
 def test_a_session_with_one_attendee_is_an_exchange(giver: User, member: User) -> None:
-    transfer = services.pay_for_group_session(
-        giver=giver,
-        receivers=[member],
-        minutes_each=45,
-        reference="session:9",
-        created_by=giver,
-        idempotency_key=new_key(),
-    )
+    transfer = pay_session(giver, [member], 45)
 
     assert transfer.entries.count() == 2
     assert balance(giver) == 45
@@ -316,14 +211,7 @@ def test_it_refuses_a_session_an_attendee_cannot_afford(
     set_balance(attendees[1], -580)
 
     with pytest.raises(DomainError, match=r"^Attendee 2 can spend 20 minutes more"):
-        services.pay_for_group_session(
-            giver=giver,
-            receivers=attendees,
-            minutes_each=60,
-            reference="session:9",
-            created_by=giver,
-            idempotency_key=new_key(),
-        )
+        pay_session(giver, attendees, 60)
     assert balance(attendees[0]) == 0
 
 
@@ -349,26 +237,12 @@ def test_it_refuses_a_malformed_session(giver: User, member: User, change, messa
 
 def test_it_refuses_the_same_attendee_twice(giver: User, member: User) -> None:
     with pytest.raises(DomainError, match="listed only once"):
-        services.pay_for_group_session(
-            giver=giver,
-            receivers=[member, member],
-            minutes_each=60,
-            reference="session:9",
-            created_by=giver,
-            idempotency_key=new_key(),
-        )
+        pay_session(giver, [member, member], 60)
 
 
 def test_it_refuses_the_giver_as_an_attendee(giver: User, member: User) -> None:
     with pytest.raises(DomainError, match="can't also be an attendee"):
-        services.pay_for_group_session(
-            giver=giver,
-            receivers=[member, giver],
-            minutes_each=60,
-            reference="session:9",
-            created_by=giver,
-            idempotency_key=new_key(),
-        )
+        pay_session(giver, [member, giver], 60)
 
 
 # --- donations --------------------------------------------------------------------------
@@ -420,399 +294,3 @@ def test_it_refuses_donating_to_yourself(member: User) -> None:
 def test_it_refuses_a_donation_of_nothing(member: User) -> None:
     with pytest.raises(DomainError, match="how much time to donate"):
         services.donate(donor=member, minutes=0, idempotency_key=new_key())
-
-
-# --- coordinator grants and pool top-ups ------------------------------------------------
-
-
-def test_a_coordinator_grants_credits_from_the_pool(
-    coordinator: User, member: User, fill_pool
-) -> None:
-    fill_pool(300)
-    transfer = services.coordinator_grant(
-        coordinator=coordinator,
-        to_user=member,
-        minutes=120,
-        reason="Carer returning to work",
-        idempotency_key=new_key(),
-    )
-
-    assert balance(member) == 120
-    assert pool_summary().balance == 180
-    event = AuditEvent.objects.get(target=f"transfer:{transfer.pk}")
-    assert event.actor == coordinator
-    assert event.verb == "ledger.grant"
-    assert event.data["memo"] == "Carer returning to work"
-
-
-def test_it_refuses_a_grant_bigger_than_the_pool(
-    coordinator: User, member: User, fill_pool
-) -> None:
-    fill_pool(60)
-
-    with pytest.raises(DomainError) as refused:
-        services.coordinator_grant(
-            coordinator=coordinator,
-            to_user=member,
-            minutes=90,
-            reason="Help",
-            idempotency_key=new_key(),
-        )
-
-    assert refused.value.message == "The community pool holds 1 hour; this needs 1 hour 30 minutes."
-    assert pool_summary().balance == 60
-
-
-def test_only_coordinators_grant(outsider: User, member: User, fill_pool) -> None:
-    fill_pool(300)
-
-    with pytest.raises(DomainError, match="Only coordinators can grant credits"):
-        services.coordinator_grant(
-            coordinator=outsider,
-            to_user=member,
-            minutes=60,
-            reason="Because",
-            idempotency_key=new_key(),
-        )
-    assert balance(member) == 0
-
-
-def test_a_grant_needs_a_reason(coordinator: User, member: User, fill_pool) -> None:
-    fill_pool(300)
-
-    with pytest.raises(DomainError, match="Give a reason") as refused:
-        services.coordinator_grant(
-            coordinator=coordinator,
-            to_user=member,
-            minutes=60,
-            reason="   ",
-            idempotency_key=new_key(),
-        )
-    assert refused.value.field == "reason"
-
-
-def test_a_coordinator_cannot_grant_to_themselves(coordinator: User, fill_pool) -> None:
-    fill_pool(300)
-
-    with pytest.raises(DomainError, match="can't grant credits to themselves"):
-        services.coordinator_grant(
-            coordinator=coordinator,
-            to_user=coordinator,
-            minutes=60,
-            reason="Mine",
-            idempotency_key=new_key(),
-        )
-
-
-def test_a_grant_respects_the_members_upper_limit(
-    coordinator: User, member: User, fill_pool, set_balance
-) -> None:
-    fill_pool(300)
-    set_balance(member, 6000)
-
-    with pytest.raises(DomainError, match="already holds the most anyone can"):
-        services.coordinator_grant(
-            coordinator=coordinator,
-            to_user=member,
-            minutes=60,
-            reason="Help",
-            idempotency_key=new_key(),
-        )
-
-
-def test_a_coordinator_tops_up_the_pool(coordinator: User) -> None:
-    services.top_up_pool(
-        coordinator=coordinator,
-        minutes=600,
-        reason="Winter pressures campaign",
-        idempotency_key=new_key(),
-    )
-
-    assert pool_summary().balance == 600
-    assert pool_summary().inflow_by_kind == {"pool_top_up": 600}
-
-
-def test_only_coordinators_top_up_the_pool(outsider: User) -> None:
-    with pytest.raises(DomainError, match="Only coordinators can top up the community pool"):
-        services.top_up_pool(
-            coordinator=outsider, minutes=600, reason="Free credit", idempotency_key=new_key()
-        )
-
-
-# --- adjustments ------------------------------------------------------------------------
-
-
-def test_a_coordinator_adjusts_a_balance_with_a_reason(coordinator: User, member: User) -> None:
-    transfer = services.coordinator_adjustment(
-        coordinator=coordinator,
-        user=member,
-        minutes=-30,
-        reason="Recorded 30 minutes too many on paper",
-        idempotency_key=new_key(),
-    )
-
-    assert balance(member) == -30
-    assert transfer.memo == "Recorded 30 minutes too many on paper"
-    assert not transfer.limits_overridden
-    assert AuditEvent.objects.get(target=f"transfer:{transfer.pk}").verb == "ledger.adjustment"
-
-
-def test_only_coordinators_adjust(outsider: User, member: User) -> None:
-    with pytest.raises(DomainError, match=r"^Only coordinators can adjust balances\.$"):
-        services.coordinator_adjustment(
-            coordinator=outsider,
-            user=member,
-            minutes=60,
-            reason="Because",
-            idempotency_key=new_key(),
-        )
-
-
-@pytest.mark.parametrize(
-    "standing",
-    [{"approval": Approval.PENDING}, {"approval": Approval.DECLINED}, {"is_active": False}],
-    ids=["waiting", "declined", "deactivated"],
-)
-def test_a_coordinator_who_is_not_an_approved_active_member_cannot_adjust(
-    member: User, standing: dict[str, object]
-) -> None:
-    not_acting = UserFactory(role=Role.COORDINATOR, **standing)
-    with pytest.raises(DomainError, match=r"^Only coordinators can adjust balances\.$"):
-        services.coordinator_adjustment(
-            coordinator=not_acting,
-            user=member,
-            minutes=60,
-            reason="Because",
-            idempotency_key=new_key(),
-        )
-    assert balance(member) == 0
-
-
-def test_an_adjustment_needs_a_reason(coordinator: User, member: User) -> None:
-    with pytest.raises(DomainError, match="Give a reason"):
-        services.coordinator_adjustment(
-            coordinator=coordinator,
-            user=member,
-            minutes=60,
-            reason="",
-            idempotency_key=new_key(),
-        )
-
-
-def test_an_adjustment_must_change_something(coordinator: User, member: User) -> None:
-    with pytest.raises(DomainError, match="must change the balance"):
-        services.coordinator_adjustment(
-            coordinator=coordinator,
-            user=member,
-            minutes=0,
-            reason="Nothing",
-            idempotency_key=new_key(),
-        )
-
-
-def test_a_coordinator_cannot_adjust_their_own_balance(coordinator: User) -> None:
-    with pytest.raises(DomainError, match="can't adjust their own balance"):
-        services.coordinator_adjustment(
-            coordinator=coordinator,
-            user=coordinator,
-            minutes=600,
-            reason="Overtime",
-            idempotency_key=new_key(),
-        )
-
-
-def test_an_adjustment_may_pass_the_upper_limit_but_never_silently(
-    coordinator: User, member: User, set_balance
-) -> None:
-    set_balance(member, 5970)
-    transfer = services.coordinator_adjustment(
-        coordinator=coordinator,
-        user=member,
-        minutes=60,
-        reason="Lost paper timesheet",
-        idempotency_key=new_key(),
-    )
-
-    assert balance(member) == 6030
-    assert transfer.limits_overridden
-    event = AuditEvent.objects.get(target=f"transfer:{transfer.pk}")
-    assert event.data["limits_overridden"] == [
-        {"holder": f"member:{member.pk}", "balance": 6030, "upper_limit": 6000}
-    ]
-
-
-def test_an_adjustment_below_the_lower_limit_needs_confirming(
-    coordinator: User, member: User, set_balance
-) -> None:
-    set_balance(member, -570)
-
-    with pytest.raises(DomainError) as refused:
-        services.coordinator_adjustment(
-            coordinator=coordinator,
-            user=member,
-            minutes=-60,
-            reason="Double-counted session",
-            idempotency_key=new_key(),
-        )
-    assert refused.value.message == (
-        "This adjustment would take Maya Member to \u221210 hours 30 minutes, below the lower "
-        "limit of \u221210 hours. Confirm the override to post it anyway."
-    )
-
-    transfer = services.coordinator_adjustment(
-        coordinator=coordinator,
-        user=member,
-        minutes=-60,
-        reason="Double-counted session",
-        idempotency_key=new_key(),
-        override_lower_limit=True,
-    )
-    assert balance(member) == -630
-    assert transfer.limits_overridden
-
-
-# --- reversals --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def exchange(member: User, giver: User) -> Transfer:
-    services.grant_joining_credit(user=member)
-    return services.pay_for_exchange(
-        giver=giver,
-        receiver=member,
-        minutes=90,
-        reference="exchange:42",
-        created_by=member,
-        idempotency_key=new_key(),
-    )
-
-
-def test_a_reversal_posts_the_negated_legs(
-    coordinator: User, member: User, giver: User, exchange: Transfer
-) -> None:
-    reversal = services.reverse_transfer(
-        transfer=exchange,
-        actor=coordinator,
-        reason="The session never happened",
-        idempotency_key=new_key(),
-    )
-
-    assert reversal.kind == TransferKind.REVERSAL
-    assert reversal.reverses == exchange
-    assert reversal.reference == "exchange:42"
-    assert dict(reversal.entries.values_list("account__owner", "amount")) == {
-        member.pk: 90,
-        giver.pk: -90,
-    }
-    assert balance(member) == 120
-    assert balance(giver) == 0
-    event = AuditEvent.objects.get(target=f"transfer:{reversal.pk}")
-    assert event.data["reverses"] == exchange.pk
-    assert event.data["memo"] == "The session never happened"
-
-
-def test_a_transfer_is_reversed_at_most_once(coordinator: User, treasurer: User, exchange) -> None:
-    services.reverse_transfer(
-        transfer=exchange, actor=coordinator, reason="Mistake", idempotency_key=new_key()
-    )
-
-    with pytest.raises(DomainError, match="already been reversed"):
-        services.reverse_transfer(
-            transfer=exchange, actor=treasurer, reason="Mistake", idempotency_key=new_key()
-        )
-    assert Transfer.objects.filter(reverses=exchange).count() == 1
-
-
-def test_a_repeated_reversal_request_returns_the_reversal(coordinator: User, exchange) -> None:
-    key = new_key()
-    first = services.reverse_transfer(
-        transfer=exchange, actor=coordinator, reason="Mistake", idempotency_key=key
-    )
-    again = services.reverse_transfer(
-        transfer=exchange, actor=coordinator, reason="Mistake", idempotency_key=key
-    )
-
-    assert again.pk == first.pk
-
-
-def test_a_reversal_cannot_be_reversed(coordinator: User, treasurer: User, exchange) -> None:
-    reversal = services.reverse_transfer(
-        transfer=exchange, actor=coordinator, reason="Mistake", idempotency_key=new_key()
-    )
-
-    with pytest.raises(DomainError, match="A reversal can't be reversed"):
-        services.reverse_transfer(
-            transfer=reversal, actor=treasurer, reason="Undo", idempotency_key=new_key()
-        )
-
-
-def test_only_coordinators_reverse(member: User, exchange: Transfer) -> None:
-    with pytest.raises(DomainError, match="Only coordinators can reverse transfers"):
-        services.reverse_transfer(
-            transfer=exchange, actor=member, reason="I changed my mind", idempotency_key=new_key()
-        )
-
-
-def test_a_reversal_needs_a_reason(coordinator: User, exchange: Transfer) -> None:
-    with pytest.raises(DomainError, match="Give a reason"):
-        services.reverse_transfer(
-            transfer=exchange, actor=coordinator, reason="", idempotency_key=new_key()
-        )
-
-
-def test_a_coordinator_cannot_reverse_their_own_transfer(coordinator: User, member: User) -> None:
-    services.grant_joining_credit(user=member)
-    own = services.donate(donor=member, to_user=coordinator, minutes=30, idempotency_key=new_key())
-
-    with pytest.raises(DomainError, match="another coordinator must reverse it"):
-        services.reverse_transfer(
-            transfer=own, actor=coordinator, reason="Not needed", idempotency_key=new_key()
-        )
-
-
-def test_a_reversal_below_the_lower_limit_needs_confirming(
-    coordinator: User, giver: User, exchange: Transfer, set_balance
-) -> None:
-    # Gil was paid 90 minutes and has since spent down to the floor.
-    set_balance(giver, -600)
-
-    with pytest.raises(DomainError, match="This reversal would take Gil Giver to"):
-        services.reverse_transfer(
-            transfer=exchange,
-            actor=coordinator,
-            reason="Never happened",
-            idempotency_key=new_key(),
-        )
-    reversal = services.reverse_transfer(
-        transfer=exchange,
-        actor=coordinator,
-        reason="Never happened",
-        idempotency_key=new_key(),
-        override_lower_limit=True,
-    )
-
-    assert balance(giver) == -690
-    assert reversal.limits_overridden
-
-
-def test_a_reversal_never_overdraws_the_pool(
-    coordinator: User, member: User, treasurer: User, giver: User
-) -> None:
-    services.grant_joining_credit(user=member)
-    donation = services.donate(donor=member, minutes=60, idempotency_key=new_key())
-    services.coordinator_grant(
-        coordinator=treasurer,
-        to_user=giver,
-        minutes=60,
-        reason="Help",
-        idempotency_key=new_key(),
-    )
-
-    with pytest.raises(DomainError, match="The community pool holds 0 minutes; this needs 1 hour"):
-        services.reverse_transfer(
-            transfer=donation,
-            actor=coordinator,
-            reason="Donated by mistake",
-            idempotency_key=new_key(),
-            override_lower_limit=True,
-        )

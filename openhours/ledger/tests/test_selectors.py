@@ -9,18 +9,12 @@ from openhours.accounts.tests.factories import UserFactory
 from openhours.ledger import selectors, services
 from openhours.ledger.models import Transfer
 
+from .factories import grant, pay, pay_session, reverse
 from .helpers import new_key
 
 
 def exchange(giver: User, receiver: User, minutes: int, ref: str = "exchange:1") -> Transfer:
-    return services.pay_for_exchange(
-        giver=giver,
-        receiver=receiver,
-        minutes=minutes,
-        reference=ref,
-        created_by=receiver,
-        idempotency_key=new_key(),
-    )
+    return pay(giver, receiver, minutes, reference=ref)
 
 
 def test_a_statement_lists_entries_newest_first_with_running_balances(
@@ -66,14 +60,7 @@ def test_a_statement_page_costs_the_same_queries_however_long(
 
 def test_a_group_session_statement_names_every_other_party(giver: User) -> None:
     alice, bob = UserFactory(full_name="Alice A"), UserFactory(full_name="Bob B")
-    services.pay_for_group_session(
-        giver=giver,
-        receivers=[alice, bob],
-        minutes_each=60,
-        reference="session:1",
-        created_by=giver,
-        idempotency_key=new_key(),
-    )
+    pay_session(giver, [alice, bob], 60, reference="session:1")
 
     (line,) = selectors.statement(alice)
     assert line.counterparty_names() == ["Gil Giver", "Bob B", "Community pool"]
@@ -91,14 +78,7 @@ def test_hours_given_and_received_count_exchanges_and_sessions_only(
     services.grant_joining_credit(user=member)  # not given or received
     exchange(giver, member, 90)  # member received 90
     exchange(member, outsider, 60)  # member gave 60
-    services.pay_for_group_session(
-        giver=member,
-        receivers=[giver, outsider],
-        minutes_each=30,
-        reference="session:1",
-        created_by=member,
-        idempotency_key=new_key(),
-    )  # member gave 30
+    pay_session(member, [giver, outsider], 30, reference="session:1")  # member gave 30
     services.donate(donor=member, minutes=15, idempotency_key=new_key())  # neither
 
     assert selectors.hours_given(member) == 90
@@ -112,9 +92,7 @@ def test_a_reversed_exchange_counts_for_neither_side(
     member: User, giver: User, coordinator: User
 ) -> None:
     wrong = exchange(giver, member, 90)
-    services.reverse_transfer(
-        transfer=wrong, actor=coordinator, reason="Recorded twice", idempotency_key=new_key()
-    )
+    reverse(wrong, coordinator, "Recorded twice")
 
     assert selectors.hours_given(giver) == 0
     assert selectors.hours_received(member) == 0
@@ -176,13 +154,7 @@ def test_the_pool_summary_shows_where_credits_came_from_and_went(
     services.top_up_pool(
         coordinator=coordinator, minutes=120, reason="Campaign", idempotency_key=new_key()
     )
-    services.coordinator_grant(
-        coordinator=coordinator,
-        to_user=giver,
-        minutes=45,
-        reason="Help",
-        idempotency_key=new_key(),
-    )
+    grant(coordinator, giver, 45)
 
     assert selectors.pool_summary() == selectors.PoolSummary(
         balance=60 + 60 + 30 + 120 - 45,

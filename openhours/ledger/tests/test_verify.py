@@ -18,6 +18,7 @@ from openhours.ledger import services
 from openhours.ledger.models import Account, Entry, SystemAccount, Transfer, TransferKind
 from openhours.ledger.verification import verify_ledger
 
+from .factories import adjust, pay, pay_session, reverse
 from .helpers import new_key
 
 
@@ -25,26 +26,10 @@ from .helpers import new_key
 def history(member: User, giver: User, outsider: User, coordinator: User) -> Transfer:
     for user in (member, giver, outsider):
         services.grant_joining_credit(user=user)
-    paid = services.pay_for_exchange(
-        giver=giver,
-        receiver=member,
-        minutes=90,
-        reference="exchange:1",
-        created_by=member,
-        idempotency_key=new_key(),
-    )
+    paid = pay(giver, member, 90)
     services.donate(donor=giver, minutes=60, idempotency_key=new_key())
-    services.pay_for_group_session(
-        giver=outsider,
-        receivers=[member, giver],
-        minutes_each=30,
-        reference="session:1",
-        created_by=outsider,
-        idempotency_key=new_key(),
-    )
-    services.reverse_transfer(
-        transfer=paid, actor=coordinator, reason="Recorded twice", idempotency_key=new_key()
-    )
+    pay_session(outsider, [member, giver], 30, reference="session:1")
+    reverse(paid, coordinator, "Recorded twice")
     return paid
 
 
@@ -109,14 +94,7 @@ def test_it_catches_a_transfer_with_no_entries(history: Transfer) -> None:
 def test_it_catches_a_reversal_that_does_not_mirror_its_original(
     history: Transfer, member: User, giver: User
 ) -> None:
-    original = services.pay_for_exchange(
-        giver=giver,
-        receiver=member,
-        minutes=60,
-        reference="exchange:2",
-        created_by=member,
-        idempotency_key=new_key(),
-    )
+    original = pay(giver, member, 60, reference="exchange:2")
     wrong = Transfer.objects.create(
         kind=TransferKind.REVERSAL, reverses=original, idempotency_key=new_key(), fingerprint="-"
     )
@@ -158,14 +136,7 @@ def test_it_catches_a_member_pushed_past_a_limit_without_a_correction(
     member: User, giver: User, set_balance, settings
 ) -> None:
     set_balance(member, -540)
-    services.pay_for_exchange(
-        giver=giver,
-        receiver=member,
-        minutes=60,
-        reference="exchange:3",
-        created_by=member,
-        idempotency_key=new_key(),
-    )
+    pay(giver, member, 60, reference="exchange:3")
     settings.OPENHOURS_LEDGER_LOWER_LIMIT_MINUTES = -300  # narrowed after the fact
 
     output, error = run_command()
@@ -183,14 +154,7 @@ def test_a_correction_explains_a_member_past_a_limit(
     coordinator: User, member: User, set_balance
 ) -> None:
     set_balance(member, -570)
-    services.coordinator_adjustment(
-        coordinator=coordinator,
-        user=member,
-        minutes=-60,
-        reason="Double-counted session",
-        idempotency_key=new_key(),
-        override_lower_limit=True,
-    )
+    adjust(coordinator, member, -60, reason="Double-counted session", override_lower_limit=True)
 
     output, error = run_command()
 

@@ -20,6 +20,7 @@ from openhours.ledger.models import Transfer, TransferKind
 from openhours.ledger.selectors import balance, pool_summary
 from openhours.ledger.templatetags.ledger import reference_link
 
+from .factories import pay
 from .helpers import new_key
 
 pytestmark = pytest.mark.django_db
@@ -28,15 +29,7 @@ pytestmark = pytest.mark.django_db
 def _exchange(
     *, giver: User, receiver: User, minutes: int, reference: str = "", memo: str = ""
 ) -> Transfer:
-    return services.pay_for_exchange(
-        giver=giver,
-        receiver=receiver,
-        minutes=minutes,
-        reference=reference,
-        created_by=receiver,
-        idempotency_key=new_key(),
-        memo=memo,
-    )
+    return pay(giver, receiver, minutes, reference=reference, memo=memo)
 
 
 # Statement ---------------------------------------------------------------------------
