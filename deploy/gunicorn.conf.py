@@ -23,6 +23,9 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = 500
 # Behind the balancer: trust its X-Forwarded-* only from the addresses given.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 27's control socket has one default path per user, which two servers on one
+# machine would share; nothing of ours uses it.
+control_socket_disable = os.environ.get("GUNICORN_CONTROL_SOCKET", "") != "1"
 accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "") == "1" else None
 errorlog = "-"
 

@@ -37,12 +37,11 @@ class ObserveRequests:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         given = request.headers.get("X-Request-ID", "")
         this_id = given if _SAFE_ID.match(given) else uuid.uuid4().hex
-        token = request_id.set(this_id)
+        # Not reset when the response leaves: Django logs a 4xx or 5xx after the middleware
+        # has returned, and that line must carry the id too. The next request sets its own.
+        request_id.set(this_id)
         began = time.perf_counter()
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id.reset(token)
+        response = self.get_response(request)
         match = request.resolver_match
         view = (match.view_name if match else "") or "unmatched"
         REQUEST_SECONDS.labels(
