@@ -3,6 +3,7 @@ and only to the machine itself or a scraper with the token."""
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 from typing import Any
@@ -79,7 +80,8 @@ def test_log_lines_are_json_with_the_request_id_and_extra_fields() -> None:
             "task_path": "x.y",
         }
     )
-    RequestIdFilter().filter(record)
+    # A fresh context, as in the worker, which serves no requests: the id is "-".
+    contextvars.Context().run(RequestIdFilter().filter, record)
     line = json.loads(JsonFormatter().format(record))
     assert line["message"] == "Task abc failed"
     assert line["level"] == "WARNING"
