@@ -64,8 +64,9 @@ from .generator import (
     email_domain,
     setting_of,
 )
-from .history import HISTORY_MEMBER_LIMIT, History, HistoryReport, Participant
+from .history import HISTORY_MEMBER_LIMIT, History, HistoryReport
 from .showcase_history import plan_showcase
+from .stories import Participant
 
 SERVICE_LIMIT = 1000
 SILENT_EMAIL = "django.core.mail.backends.dummy.EmailBackend"

@@ -1,7 +1,9 @@
 """Helpers shared by the exchange services: locking, validation, events, notifications.
 
 Locking, writing events and telling people are the steps of every workflow, shared with
-group sessions through ``notifications.workflow``; what is here adds what an exchange needs.
+group sessions through ``notifications.workflow``: the exchange's :func:`page` records its
+events and tells people, as ``group_sessions`` does for a session. What is here adds what an
+exchange needs.
 """
 
 from __future__ import annotations
@@ -111,19 +113,16 @@ def record(
     exchange.state = to_state
     exchange.updated_at = now
     exchange.save()
-    workflow.record_event(
-        ExchangeEvent(
-            exchange=exchange,
-            from_state=from_state,
-            to_state=to_state,
-            actor=actor,
-            minutes=minutes,
-            note=note,
-            created_at=now,
-        ),
+    event = ExchangeEvent(
+        exchange=exchange,
+        from_state=from_state,
+        to_state=to_state,
         actor=actor,
-        url=exchange_url(exchange),
+        minutes=minutes,
+        note=note,
+        created_at=now,
     )
+    page(exchange).record(event, actor=actor)
 
 
 def move(
@@ -197,8 +196,10 @@ def pay_and_confirm(
     )
 
 
-def exchange_url(exchange: Exchange) -> str:
-    return reverse("exchanges:detail", args=[exchange.pk])
+def page(exchange: Exchange) -> workflow.Page:
+    """The exchange's page: its events answer the actor's notifications for it, and every
+    notification about it links there."""
+    return workflow.Page(reverse("exchanges:detail", args=[exchange.pk]))
 
 
 def tell(
@@ -211,30 +212,20 @@ def tell(
     needs_action: bool = False,
 ) -> None:
     """Notify someone about this exchange (in-app; email after commit when action is needed)."""
-    workflow.tell(
-        recipient=recipient,
-        verb=verb,
-        message=message,
-        url=exchange_url(exchange),
-        actor=actor,
-        needs_action=needs_action,
+    page(exchange).tell(
+        recipient, verb=verb, message=message, actor=actor, needs_action=needs_action
     )
 
 
 def tell_both(exchange: Exchange, *, verb: str, message: str, actor: User | None) -> None:
-    """Notify both parties (``notify`` skips whichever of them acted)."""
-    for person in (exchange.giver, exchange.receiver):
-        tell(exchange, recipient=person, verb=verb, message=message, actor=actor)
+    """Notify both parties, giver first (``notify`` skips whichever of them acted)."""
+    page(exchange).tell(exchange.giver, exchange.receiver, verb=verb, message=message, actor=actor)
 
 
 def tell_coordinators(exchange: Exchange, *, verb: str, message: str, actor: User | None) -> None:
     """Every coordinator who may act (approved, active) and is not a party, in key order:
     only they could resolve it."""
-    workflow.tell_each(
-        User.objects.coordinators().exclude(pk__in=[exchange.giver_id, exchange.receiver_id]),
-        verb=verb,
-        message=message,
-        url=exchange_url(exchange),
-        actor=actor,
-        needs_action=True,
+    coordinators = User.objects.coordinators().exclude(
+        pk__in=[exchange.giver_id, exchange.receiver_id]
     )
+    page(exchange).tell(*coordinators, verb=verb, message=message, actor=actor, needs_action=True)

@@ -16,46 +16,42 @@ from ..models import Exchange, State
 from ..transitions import check_transition
 from . import _common as c
 
+DECISION_REASON_NEEDED = "Say how you reached this decision; both members see it."
+
 
 def resolve_by_confirming(
     *, exchange: Exchange, coordinator: User, minutes: int, reason: str
 ) -> Exchange:
     """Settle a dispute: confirm with the time the coordinator judges right; credits move."""
     c.check_minutes(minutes)
-    reason = c.require_reason(reason, "Say how you reached this decision; both members see it.")
+    reason = c.require_reason(reason, DECISION_REASON_NEEDED)
     with c.transition(exchange, "resolve_confirm", coordinator) as exchange:
         c.pay_and_confirm(
             exchange, minutes=minutes, actor=coordinator, now=timezone.now(), note=reason
         )
-        c.tell_both(
-            exchange,
-            verb="exchange.resolved",
-            message=(
-                f"{coordinator} resolved the dispute about {exchange.title}: confirmed for "
-                f"{minutes_in_words(minutes)}. {reason}"
-            ),
-            actor=coordinator,
-        )
+        _tell_resolved(exchange, coordinator, f"confirmed for {minutes_in_words(minutes)}.", reason)
     return exchange
 
 
 def resolve_by_cancelling(*, exchange: Exchange, coordinator: User, reason: str) -> Exchange:
     """Settle a dispute by cancelling the exchange: no credits move."""
-    reason = c.require_reason(reason, "Say how you reached this decision; both members see it.")
+    reason = c.require_reason(reason, DECISION_REASON_NEEDED)
     with c.transition(exchange, "resolve_cancel", coordinator) as exchange:
         c.record(
             exchange, to_state=State.CANCELLED, actor=coordinator, now=timezone.now(), note=reason
         )
-        c.tell_both(
-            exchange,
-            verb="exchange.resolved",
-            message=(
-                f"{coordinator} resolved the dispute about {exchange.title}: cancelled, "
-                f"no time credits move. {reason}"
-            ),
-            actor=coordinator,
-        )
+        _tell_resolved(exchange, coordinator, "cancelled, no time credits move.", reason)
     return exchange
+
+
+def _tell_resolved(exchange: Exchange, coordinator: User, outcome: str, reason: str) -> None:
+    """Both members hear how the dispute ended, and the coordinator's reason."""
+    c.tell_both(
+        exchange,
+        verb="exchange.resolved",
+        message=f"{coordinator} resolved the dispute about {exchange.title}: {outcome} {reason}",
+        actor=coordinator,
+    )
 
 
 def record_offline_exchange(
