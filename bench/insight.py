@@ -117,6 +117,7 @@ def step(label: str, work: Callable[[], object]) -> float:
     return seconds
 
 
+# Long on purpose: the seed script, one step after another in the order they depend on.
 def build() -> None:
     from django.core.management import call_command
     from django.db import connection
@@ -214,6 +215,7 @@ def build() -> None:
         sql(f"ANALYZE {table}")
 
 
+# Long on purpose: one set-based INSERT … SELECT per table, in foreign-key order.
 def insert_exchanges(first: int, count: int, *, spread_days: float) -> None:
     """Confirmed exchanges first..first+count-1, each with its transfer and two entries.
 
@@ -393,6 +395,7 @@ def time_pages() -> list[tuple[str, list[float]]]:
     return results
 
 
+# Long on purpose: the benchmark's run sheet, measured steps in the order they are reported.
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")

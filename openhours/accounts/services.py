@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from openhours.core import mail
 from openhours.core.errors import DomainError
+from openhours.core.tasks import enqueue_with_change
 
 from .models import Approval, Role, User
 from .permissions import require_coordinator
@@ -41,14 +42,10 @@ def decide_membership(*, coordinator: User, member: User, approve: bool) -> User
         member.approved_by = coordinator
         member.save(update_fields=["approval", "approved_at", "approved_by"])
         if approve:
-            transaction.on_commit(lambda: _queue_approval_email(member.pk))
+            from .tasks import email_membership_approved  # its module imports these services
+
+            enqueue_with_change(email_membership_approved, member.pk)
     return member
-
-
-def _queue_approval_email(member_id: int) -> None:
-    from .tasks import email_membership_approved  # the task module imports these services
-
-    email_membership_approved.enqueue(member_id)
 
 
 def tell_member_approved(member_id: int) -> None:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from openhours.accounts.models import User
 from openhours.core import mail
 from openhours.core.errors import DomainError
+from openhours.core.tasks import enqueue_with_change
 
 from .models import EmailPreference, Notification, NotificationPreference
 from .selectors import preference_for
@@ -61,9 +62,9 @@ def notify(
     ``message`` may be any length: one longer than the stored field is shortened to fit,
     ending with an ellipsis. Returns ``None``, and stores nothing, when the recipient is
     the actor: nobody is told about their own action. When ``needs_action`` is set and the
-    recipient wants email straight away, an email task is queued once the surrounding
-    transaction commits (so a rolled back change never emails anyone) and the worker sends
-    it. Members on the daily digest get
+    recipient wants email straight away, an email task is queued with the surrounding
+    transaction (so a rolled back change never emails anyone, and a committed one always
+    does) and the worker sends it. Members on the daily digest get
     it in the next digest; members who turned email off see it in the app only.
     """
     if actor is not None and actor.pk == recipient.pk:
@@ -79,15 +80,18 @@ def notify(
             created_at=timezone.now(),
         )
         if needs_action and preference_for(recipient) == EmailPreference.IMMEDIATE:
-            transaction.on_commit(lambda: _enqueue_email(notification.pk))
+            # Imported here: the task module imports these services.
+            from .tasks import email_notification as email_task
+
+            enqueue_with_change(email_task, notification.pk)
     return notification
 
 
 def email_notification(notification_id: int) -> bool:
     """Email one notification to its recipient, once; return whether an email went out.
 
-    Run by the worker (``tasks.email_notification``, enqueued when the notification's
-    transaction commits) and by the sweep that catches any whose task never ran. The row
+    Run by the worker (``tasks.email_notification``, queued with the notification) and by
+    the sweep that catches any whose task never ran (a queue other than the database's). The row
     is locked and marked emailed in the same transaction that sends, so a second run, or
     one overlapping it, finds it emailed and sends nothing; a mail server that refuses
     rolls the mark back and the worker tries again later. A worker killed between the
@@ -135,18 +139,6 @@ def pending_immediate_emails(*, now: datetime, older_than: timedelta) -> list[in
         .order_by("pk")
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
-
-
-def _enqueue_email(notification_id: int) -> None:
-    # Imported here: the task module imports these services.
-    from .tasks import email_notification as email_task
-
-    try:
-        email_task.enqueue(notification_id)
-    except Exception:
-        # The change that caused this has committed; a queue outage must not turn it into
-        # an error page. The sweep (``tasks.send_pending_emails``) sends it later.
-        logger.exception("Could not queue the email for notification %s", notification_id)
 
 
 def mark_read(*, user: User, notification: Notification) -> Notification:

@@ -27,6 +27,7 @@ pytestmark = [
 ]
 
 
+# Long on purpose: one journey, both colleagues' steps in the order they happen.
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_two_colleagues_complete_an_exchange(
     open_page: Any, live_server: Any, screenshot_dir: Path, viewport: str

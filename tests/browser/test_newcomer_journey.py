@@ -49,6 +49,7 @@ def shoot(page: Any, folder: Path, name: str) -> None:
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
+# Long on purpose: one journey from sign-up to being found, step by step.
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_a_newcomer_joins_posts_a_request_and_a_colleague_finds_it(
     open_page: Any, live_server: Any, screenshot_dir: Path, viewport: str

@@ -92,6 +92,8 @@ class World:
     donation: Transfer
 
 
+# Long on purpose: the tour's world, each member, post and exchange built in the order
+# the pages visited later depend on them.
 def build_world() -> World:
     """Three members and a coordinator, with a little history between them."""
     now = timezone.now()

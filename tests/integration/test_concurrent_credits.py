@@ -86,6 +86,8 @@ def _run_in_processes(jobs: dict[str, Callable[[], Counter[str]]]) -> dict[str, 
     return {name: Counter(tally) for name, tally, _error in collected}
 
 
+# Long, and whole on purpose: one mixed workload of processes, started at once and judged
+# as a whole.
 def test_processes_confirming_donating_and_spending_keep_every_rule(settings) -> None:
     settings.OPENHOURS_LEDGER_LOWER_LIMIT_MINUTES = -240
     settings.OPENHOURS_LEDGER_WARNING_MINUTES = 60

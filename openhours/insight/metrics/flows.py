@@ -56,6 +56,8 @@ def hours_tables(
 ) -> HoursTables:
     """``every_pair`` False: the organisation table keeps only the cells of its top block
     when nothing is suppressed (a coordinator's page; the rest are for the CSV)."""
+    # Long on purpose: the four tables share one total and are suppressed together (a
+    # cell hidden in one must stay hidden in the others), so they are built side by side.
     o = org_pairs
     kinds = {k: kind_label(k) for k in {*o.giver_kind, *o.receiver_kind}}
     kind = full_matrix(

@@ -120,8 +120,29 @@ def kill_midway(
     return part
 
 
-def finished(result_id: str) -> bool:
-    return DBTaskResult.objects.filter(id=result_id, status="SUCCESSFUL").exists()
+def finished(result_id: str) -> Callable[[], bool]:
+    return lambda: DBTaskResult.objects.filter(id=result_id, status="SUCCESSFUL").exists()
+
+
+def queue_empty() -> bool:
+    return not DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists()
+
+
+def crash_then_recover(
+    workers: Workers,
+    done: Callable[[], int],
+    total: int,
+    what: str,
+    *,
+    until: Callable[[], bool],
+    **start: Any,
+) -> None:
+    """Start a worker and SIGKILL it once part of the work is done; start another, wait
+    until ``until()`` holds (its work finished), and stop it."""
+    kill_midway(workers.start(**start), done, total, what)
+    workers.start(**start)
+    wait_for(until, what=f"the {what} to be finished by another worker")
+    workers.stop_all()
 
 
 def verify_ledger() -> str:
@@ -149,10 +170,7 @@ def test_auto_confirmation_killed_midway_confirms_each_exchange_once(workers: Wo
     def confirmed() -> int:
         return Exchange.objects.filter(state=State.CONFIRMED).count()
 
-    kill_midway(workers.start(), confirmed, total, "confirmations")
-    workers.start()
-    wait_for(lambda: finished(result.id), what="the task to be taken up again")
-    workers.stop_all()
+    crash_then_recover(workers, confirmed, total, "confirmations", until=finished(result.id))
 
     assert confirmed() == total
     per_exchange = Counter(Transfer.objects.values_list("reference", flat=True))
@@ -196,10 +214,7 @@ def test_settlement_killed_midway_pays_each_attendee_once(workers: Workers) -> N
     def settled() -> int:
         return GroupSession.objects.filter(status=SessionStatus.SETTLED).count()
 
-    kill_midway(workers.start(), settled, total, "settlements")
-    workers.start()
-    wait_for(lambda: finished(result.id), what="the task to be taken up again")
-    workers.stop_all()
+    crash_then_recover(workers, settled, total, "settlements", until=finished(result.id))
 
     assert settled() == total
     # One transfer per session: the giver, each attendee, and the community pool's share
@@ -224,10 +239,9 @@ def test_digests_killed_midway_send_each_member_one_summary(workers: Workers) ->
     def sent() -> int:
         return len(delivered(workers.mail_log))
 
-    kill_midway(workers.start(mail_seconds=0.3), sent, len(members), "digests")
-    workers.start(mail_seconds=0.3)
-    wait_for(lambda: finished(result.id), what="the task to be taken up again")
-    workers.stop_all()
+    crash_then_recover(
+        workers, sent, len(members), "digests", until=finished(result.id), mail_seconds=0.3
+    )
 
     per_member = Counter(address for address, _subject in delivered(workers.mail_log))
     assert per_member == {member.email: 1 for member in members}
@@ -244,16 +258,16 @@ def test_immediate_emails_killed_midway_reach_each_member_once(workers: Workers)
     def sent() -> int:
         return len(delivered(workers.mail_log))
 
-    kill_midway(workers.start(mail_seconds=0.3), sent, len(members), "emails")
-    workers.start(mail_seconds=0.3)
-    wait_for(
-        lambda: (
-            not Notification.objects.filter(emailed_at__isnull=True).exists()
-            and not DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists()
+    crash_then_recover(
+        workers,
+        sent,
+        len(members),
+        "emails",
+        until=lambda: (
+            queue_empty() and not Notification.objects.filter(emailed_at__isnull=True).exists()
         ),
-        what="every email to go out",
+        mail_seconds=0.3,
     )
-    workers.stop_all()
 
     per_member = Counter(address for address, _subject in delivered(workers.mail_log))
     assert per_member == {member.email: 1 for member in members}
@@ -293,14 +307,16 @@ def test_alerts_killed_midway_alert_each_helper_once_per_request(workers: Worker
         "OPENHOURS_MATCHING_ALERTS_PER_REQUEST": "3",
         "OPENHOURS_MATCHING_ALERTS_PER_WEEK": "100",
     }
-    kill_midway(workers.start(mail_seconds=0.05, env=caps), alerts, 30 * 3, "alerts")
-    workers.start(mail_seconds=0.05, env=caps)
-    wait_for(lambda: finished(result.id), what="the task to be taken up again")
-    wait_for(
-        lambda: not DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists(),
-        what="the alert emails to go out",
+    # Finished when the routing task and every alert email it queued have run.
+    crash_then_recover(
+        workers,
+        alerts,
+        30 * 3,
+        "alerts",
+        until=lambda: finished(result.id)() and queue_empty(),
+        mail_seconds=0.05,
+        env=caps,
     )
-    workers.stop_all()
 
     pairs = Counter(
         Suggestion.objects.filter(kind=SuggestionKind.ALERT).values_list("post_id", "member_id")
