@@ -30,7 +30,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connection, connections
-from django.db.utils import OperationalError
+from django.db.utils import DatabaseError, OperationalError
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS
@@ -45,6 +45,8 @@ from .models import WorkerHeartbeat
 logger = logging.getLogger(__name__)
 
 SCHEDULE_EVERY = 5.0
+# How long a worker that lost the database waits before it tries again.
+DATABASE_RETRY_SECONDS = 5.0
 
 
 def lost_after() -> timedelta:
@@ -117,11 +119,20 @@ class Worker:
             # inside an outer transaction, where only a test ever runs a worker).
             if not connection.in_atomic_block:
                 close_old_connections()
-            now_seconds = timezone.now().timestamp()
-            if now_seconds - last_look >= SCHEDULE_EVERY or self.until_idle:
-                self.maintain()
-                last_look = now_seconds
-            claimed = self._claim()
+            try:
+                now_seconds = timezone.now().timestamp()
+                if now_seconds - last_look >= SCHEDULE_EVERY or self.until_idle:
+                    self.maintain()
+                    last_look = now_seconds
+                claimed = self._claim()
+            except DatabaseError:
+                # The database is restarting or failing over: wait and try again rather
+                # than leave, so a worker outlives a database blip without a supervisor.
+                logger.exception("Worker %s lost the database; trying again", self.worker_id)
+                if self.until_idle:
+                    raise
+                self.stopping.wait(DATABASE_RETRY_SECONDS)
+                continue
             if claimed is not None:
                 self._run(claimed)
             elif self.until_idle:

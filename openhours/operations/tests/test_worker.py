@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from io import StringIO
+from typing import Any
 from typing import Any as SettingsWrapper
 from zoneinfo import ZoneInfo
 
@@ -151,3 +152,44 @@ def test_old_finished_results_are_pruned(settings: SettingsWrapper) -> None:
 
     assert prune_task_results.call() == 1
     assert [str(pk) for pk in DBTaskResult.objects.values_list("id", flat=True)] == [waiting.id]
+
+
+def test_a_database_blip_does_not_stop_a_running_worker(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from django.db.utils import OperationalError
+
+    from openhours.operations import worker as worker_module
+
+    calls = {"n": 0}
+    real = worker_module.requeue_lost
+
+    def flaky(*, now: datetime) -> int:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OperationalError("the database system is starting up")
+        return real(now=now)
+
+    monkeypatch.setattr(worker_module, "requeue_lost", flaky)
+    monkeypatch.setattr(worker_module, "SCHEDULE_EVERY", 0.0)
+    monkeypatch.setattr(worker_module, "DATABASE_RETRY_SECONDS", 0.01)
+    succeeds.enqueue("after the blip")
+    worker = Worker(keep_schedule=False, interval=0.01)
+
+    def stop_when_done() -> None:
+        if tasks_for_tests.CALLS:
+            worker.stop()
+
+    monkeypatch.setattr(worker, "_run", _then(worker._run, stop_when_done))
+    worker.run()
+
+    assert tasks_for_tests.CALLS == ["after the blip"]
+    assert "lost the database" in caplog.text
+
+
+def _then(first: Any, second: Any) -> Any:
+    def both(*args: Any) -> None:
+        first(*args)
+        second()
+
+    return both
