@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template import loader
 
 
 def about(request: HttpRequest) -> HttpResponse:
@@ -20,4 +21,6 @@ def error_403(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
+    # Rendered without the request's context: the context processors read the database,
+    # which may be what failed. The template is self-contained for the same reason.
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
