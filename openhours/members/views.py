@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from openhours.accounts.http import MemberRequest
@@ -155,9 +156,11 @@ def unblock(request: MemberRequest, user_id: int) -> HttpResponse:
     if services.unblock_member(blocker=request.user, blocked=blocked):
         messages.success(request, f"You have unblocked {blocked.full_name}.")
     else:
-        messages.info(request, f"{blocked.full_name} wasn't blocked.")
-    if request.POST.get("next") == "profile":
-        return redirect("members:detail", user_id=user_id)
+        # Any member's id can be posted here, so the answer doesn't say whose it is.
+        messages.info(request, "That member wasn't blocked.")
+    back = str(request.POST.get("next", ""))
+    if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts=set()):
+        return redirect(back)
     return redirect("members:blocked")
 
 

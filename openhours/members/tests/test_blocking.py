@@ -121,10 +121,34 @@ def test_blocked_members_lists_my_blocks_and_unblocks(
     response = member_client.post(reverse("members:unblock", args=[outsider.pk]))
     assert response["Location"] == reverse("members:blocked")
     assert blocked_either_way(member.pk) == set()
+    member_client.get(response["Location"])  # shows (and uses up) "You have unblocked …"
     again = member_client.post(reverse("members:unblock", args=[outsider.pk]), follow=True)
     text = html.unescape(again.content.decode())
-    assert "Otto Outsider wasn't blocked" in text
+    # Any member id can be posted here: the answer must not say whose it is.
+    assert "That member wasn't blocked" in text
+    assert "Otto Outsider" not in text
     assert "You haven't blocked anyone" in text
+
+
+@pytest.mark.parametrize(
+    ("next_url", "lands_on_profile"),
+    [
+        ("profile-page", True),
+        ("https://evil.example/", False),
+        ("//evil.example/", False),
+        ("profile", False),
+        ("", False),
+    ],
+)
+def test_unblocking_returns_only_to_a_page_of_this_site(
+    member_client: Client, member: User, outsider: User, next_url: str, lands_on_profile: bool
+) -> None:
+    block_member(blocker=member, blocked=outsider)
+    profile = reverse("members:detail", args=[outsider.pk])
+    posted = profile if next_url == "profile-page" else next_url
+    response = member_client.post(reverse("members:unblock", args=[outsider.pk]), {"next": posted})
+    expected = profile if lands_on_profile else reverse("members:blocked")
+    assert response["Location"] == expected
 
 
 def test_unblocking_is_post_only_and_unknown_members_are_not_found(
