@@ -209,6 +209,13 @@ def record_delivery(
     if delivered_on > timezone.localdate(now):
         raise DomainError("Record time once it has been given, not before.", field="delivered_on")
     with c.transition(exchange, "deliver", actor) as exchange:
+        if exchange.accepted_at and delivered_on < timezone.localdate(exchange.accepted_at):
+            agreed = timezone.localdate(exchange.accepted_at)
+            raise DomainError(
+                f"The time can't have been given before the exchange was agreed "
+                f"({agreed:%-d %B %Y}).",
+                field="delivered_on",
+            )
         exchange.minutes = minutes
         exchange.delivered_on = delivered_on
         exchange.delivered_at = now

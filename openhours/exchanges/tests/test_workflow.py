@@ -280,6 +280,25 @@ def test_time_cannot_be_recorded_for_a_future_date(accepted: Exchange, giver: Us
     assert caught.value.field == "delivered_on"
 
 
+def test_time_cannot_be_recorded_for_a_day_before_the_exchange_was_agreed(
+    accepted: Exchange, giver: User
+) -> None:
+    assert accepted.accepted_at is not None
+    agreed = timezone.localdate(accepted.accepted_at)
+    with pytest.raises(DomainError, match="before the exchange was agreed") as caught:
+        services.record_delivery(
+            exchange=accepted, actor=giver, minutes=60, delivered_on=agreed - timedelta(days=1)
+        )
+    assert caught.value.field == "delivered_on"
+    accepted.refresh_from_db()
+    assert accepted.state == State.ACCEPTED
+    # The day it was agreed is fine.
+    done = services.record_delivery(
+        exchange=accepted, actor=giver, minutes=60, delivered_on=agreed
+    )
+    assert done.delivered_on == agreed
+
+
 # Confirming --------------------------------------------------------------------------
 
 
