@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils import timezone
 
+from openhours.accounts.models import User
 from openhours.core.minutes import QuarterHoursField, hours_to_minutes
 from openhours.members.forms import MemberField
 
@@ -17,6 +20,14 @@ def to_minutes(hours: Decimal | None) -> int | None:
 
 
 class ProposeForm(forms.Form):
+    # One key per form shown: posting the same form again starts no second exchange.
+    proposal_key = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "This form is out of date. Check the details and send it again.",
+            "invalid": "This form is out of date. Check the details and send it again.",
+        },
+    )
     message = forms.CharField(
         label="Message",
         max_length=2000,
@@ -30,8 +41,15 @@ class ProposeForm(forms.Form):
         help_text="Leave blank to use the post's estimate. In quarter hours: 0.25, 0.5, 1 …",
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("proposal_key", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+
     def estimated_minutes(self) -> int | None:
         return to_minutes(self.cleaned_data["estimated_hours"])
+
+    def key(self, user: User) -> str:
+        return f"web:propose:{user.pk}:{self.cleaned_data['proposal_key']}"
 
 
 class StartExchangeForm(ProposeForm):
@@ -45,7 +63,7 @@ class StartExchangeForm(ProposeForm):
         max_length=140,
         help_text="One line, for example: A review of our audit plan.",
     )
-    field_order = ["direction", "title", "message", "estimated_hours"]
+    field_order = ["direction", "title", "message", "estimated_hours", "proposal_key"]
 
 
 class DeliverForm(forms.Form):

@@ -96,6 +96,9 @@ class Exchange(models.Model):
     transfer = models.OneToOneField(
         Transfer, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The proposing form's key ("web:start:<member>:<uuid>"): a form posted twice (a double
+    # click, a retry after a lost answer) finds the exchange it started instead of another.
+    proposal_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)

@@ -36,8 +36,13 @@ def _create(
     estimated_minutes: int | None,
     post: Post | None,
     repeat_of: Exchange | None = None,
+    proposal_key: str | None = None,
 ) -> Exchange:
     check_transition(Exchange(giver=giver, receiver=receiver), "propose", proposer)
+    if proposal_key:
+        sent = Exchange.objects.filter(proposal_key=proposal_key, proposed_by=proposer).first()
+        if sent is not None:
+            return sent  # the same form again: the exchange it already started
     other = receiver if proposer.pk == giver.pk else giver
     c.require_can_take_part(other, you=False)
     if giver.pk == receiver.pk:
@@ -60,6 +65,7 @@ def _create(
                 description=description.strip(),
                 estimated_minutes=estimated_minutes,
                 created_at=now,
+                proposal_key=proposal_key or None,
             )
             c.record(exchange, to_state=State.PROPOSED, actor=proposer, now=now)
             if message.strip():
@@ -75,13 +81,23 @@ def _create(
                 needs_action=True,
             )
     except IntegrityError:
+        if proposal_key:
+            # The same form posted at the same moment: the other post started it.
+            racing = Exchange.objects.filter(proposal_key=proposal_key, proposed_by=proposer)
+            if racing.exists():
+                return racing.get()
         # The partial unique constraint: one exchange in progress per pair and post.
         raise DomainError(ALREADY_IN_PROGRESS) from None
     return exchange
 
 
 def respond_to_post(
-    *, responder: User, post: Post, message: str = "", estimated_minutes: int | None = None
+    *,
+    responder: User,
+    post: Post,
+    message: str = "",
+    estimated_minutes: int | None = None,
+    proposal_key: str | None = None,
 ) -> Exchange:
     """ "I can help" (a request: the responder gives) or "I'd like this" (an offer: the
     author gives). Proposed to the post's author."""
@@ -93,7 +109,9 @@ def respond_to_post(
         giver, receiver = responder, post.author
     else:
         giver, receiver = post.author, responder
-    if Exchange.objects.filter(
+    if proposal_key and Exchange.objects.filter(proposal_key=proposal_key).exists():
+        pass  # the same form again: _create returns the exchange it started
+    elif Exchange.objects.filter(
         post=post, giver=giver, receiver=receiver, state__in=ACTIVE_STATES
     ).exists():
         raise DomainError(ALREADY_IN_PROGRESS)
@@ -107,6 +125,7 @@ def respond_to_post(
         if estimated_minutes is not None
         else post.estimated_minutes,
         post=post,
+        proposal_key=proposal_key,
     )
 
 
@@ -118,8 +137,10 @@ def propose_to_member(
     title: str,
     message: str = "",
     estimated_minutes: int | None = None,
+    proposal_key: str | None = None,
 ) -> Exchange:
-    """Start an exchange directly with another member, from their profile."""
+    """Start an exchange directly with another member, from their profile. The same
+    ``proposal_key`` again (the form posted twice) returns the exchange it started."""
     if other.pk == proposer.pk:
         raise DomainError("You can't start an exchange with yourself.")
     giver, receiver = (proposer, other) if proposer_gives else (other, proposer)
@@ -131,6 +152,7 @@ def propose_to_member(
         message=message,
         estimated_minutes=estimated_minutes,
         post=None,
+        proposal_key=proposal_key,
     )
 
 

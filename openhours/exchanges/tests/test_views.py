@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -32,6 +34,11 @@ def giver_client(giver: User) -> Client:
 # Starting ------------------------------------------------------------------------------
 
 
+def proposal(**data: str) -> dict[str, str]:
+    """A proposal form's fields, with the fresh key each form shown carries."""
+    return {"proposal_key": str(uuid.uuid4()), **data}
+
+
 def test_the_post_page_offers_the_right_button(
     request_post: Post, giver_client: Client, member_client: Client, giver: User
 ) -> None:
@@ -49,7 +56,7 @@ def test_a_member_offers_help_from_a_request(
 ) -> None:
     response = giver_client.post(
         reverse("exchanges:respond", args=[request_post.pk]),
-        {"message": "Happy to help", "estimated_hours": "1.5"},
+        proposal(message="Happy to help", estimated_hours="1.5"),
     )
     exchange = Exchange.objects.get()
     assert response.status_code == 302
@@ -59,8 +66,8 @@ def test_a_member_offers_help_from_a_request(
 
 def test_responding_twice_is_explained(request_post: Post, giver_client: Client) -> None:
     path = reverse("exchanges:respond", args=[request_post.pk])
-    giver_client.post(path, {"message": ""})
-    response = giver_client.post(path, {"message": ""})
+    giver_client.post(path, proposal(message=""))
+    response = giver_client.post(path, proposal(message=""))
     assert response.status_code == 400
     assert services.ALREADY_IN_PROGRESS in page(response)
     assert Exchange.objects.count() == 1
@@ -68,7 +75,7 @@ def test_responding_twice_is_explained(request_post: Post, giver_client: Client)
 
 def test_a_bad_estimate_is_shown_beside_the_field(request_post: Post, giver_client: Client) -> None:
     response = giver_client.post(
-        reverse("exchanges:respond", args=[request_post.pk]), {"estimated_hours": "0.3"}
+        reverse("exchanges:respond", args=[request_post.pk]), proposal(estimated_hours="0.3")
     )
     assert response.status_code == 400
     assert 'id="id_estimated_hours_error"' in page(response)
@@ -85,7 +92,7 @@ def test_a_member_starts_an_exchange_from_a_profile(
     assert start in profile_page
     assert start not in page(member_client.get(reverse("members:detail", args=[member.pk])))
     response = member_client.post(
-        start, {"direction": "receive", "title": "A look at my audit plan", "message": "Hi"}
+        start, proposal(direction="receive", title="A look at my audit plan", message="Hi")
     )
     exchange = Exchange.objects.get()
     assert response.status_code == 302
@@ -97,7 +104,7 @@ def test_no_exchange_with_yourself_or_a_hidden_profile(
 ) -> None:
     get_or_create_profile(member)
     response = member_client.post(
-        reverse("exchanges:start", args=[member.pk]), {"direction": "give", "title": "x"}
+        reverse("exchanges:start", args=[member.pk]), proposal(direction="give", title="x")
     )
     assert response.status_code == 302
     profile = get_or_create_profile(giver)

@@ -293,9 +293,7 @@ def test_time_cannot_be_recorded_for_a_day_before_the_exchange_was_agreed(
     accepted.refresh_from_db()
     assert accepted.state == State.ACCEPTED
     # The day it was agreed is fine.
-    done = services.record_delivery(
-        exchange=accepted, actor=giver, minutes=60, delivered_on=agreed
-    )
+    done = services.record_delivery(exchange=accepted, actor=giver, minutes=60, delivered_on=agreed)
     assert done.delivered_on == agreed
 
 

@@ -46,10 +46,12 @@ from .pages import detail_context
 
 
 class Hello(TypedDict):
-    """What every proposal form asks: a message, and an estimate of the time."""
+    """What every proposal form asks: a message, and an estimate of the time; and the
+    form's key, so the same form posted twice proposes once."""
 
     message: str
     estimated_minutes: int | None
+    proposal_key: str
 
 
 def _propose(
@@ -66,7 +68,12 @@ def _propose(
         request,
         form,
         lambda data: send(
-            data, {"message": data["message"], "estimated_minutes": form.estimated_minutes()}
+            data,
+            {
+                "message": data["message"],
+                "estimated_minutes": form.estimated_minutes(),
+                "proposal_key": form.key(request.user),
+            },
         ),
         success=f"Sent. We've asked {other} to agree it.",
         then=to_detail,
