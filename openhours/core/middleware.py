@@ -34,3 +34,27 @@ def _has_nul(request: HttpRequest) -> bool:
             if NUL in key or any(NUL in value for value in values):
                 return True
     return False
+
+
+# Features no page of OpenHours uses, turned off for every page (and anything injected).
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "magnetometer=(), gyroscope=(), accelerometer=(), interest-cohort=()"
+)
+
+
+class PrivateResponses:
+    """Pages shown to a signed-in member are theirs alone: never stored by a browser or a
+    proxy (``Cache-Control: no-store``), unless the view chose its own caching. Every
+    response also carries the Permissions-Policy."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store"
+        return response
