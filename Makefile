@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SEMANTIC_STAMP := $(VENV)/.installed-semantic
 MATCHING_DATA ?= ../shared/data/matching/expertqa_r1.jsonl
 
-.PHONY: run test install lint typecheck bench-search bench-ledger bench-insight bench-matching eval-matching clean
+.PHONY: run test install lint typecheck bench-search bench-ledger bench-tasks bench-insight bench-matching eval-matching clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,9 @@ bench-search: $(STAMP)
 
 bench-ledger: $(STAMP)
 	$(BIN)/python bench/ledger.py
+
+bench-tasks: $(STAMP)
+	$(BIN)/python bench/tasks.py
 
 bench-insight: $(STAMP)
 	$(BIN)/python bench/insight.py

@@ -17,3 +17,10 @@ def prune_task_results() -> int:
     cutoff = timezone.now() - timedelta(days=settings.OPENHOURS_TASK_RESULTS_KEEP_DAYS)
     deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
     return deleted
+
+
+@task()
+def ping() -> str:
+    """Does nothing: the queue's own cost (claim, run, record), which bench/tasks.py
+    measures everything else against, and a way to check that a worker takes work up."""
+    return "pong"

@@ -121,7 +121,7 @@ class Worker:
                 close_old_connections()
             try:
                 now_seconds = timezone.now().timestamp()
-                if now_seconds - last_look >= SCHEDULE_EVERY or self.until_idle:
+                if now_seconds - last_look >= SCHEDULE_EVERY:
                     self.maintain()
                     last_look = now_seconds
                 claimed = self._claim()

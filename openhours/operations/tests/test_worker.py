@@ -193,3 +193,11 @@ def _then(first: Any, second: Any) -> Any:
         second()
 
     return both
+
+
+def test_a_ping_is_taken_up_and_answered() -> None:
+    from openhours.operations.tasks import ping
+
+    result = ping.enqueue()
+    _drain()
+    assert DBTaskResult.objects.get(id=result.id).return_value == "pong"
