@@ -321,7 +321,14 @@ SESSION_COOKIE_HTTPONLY = True
 if env_bool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One cache shared by every process, never each process's own memory: login throttles and
+# rendered figures must be the same whichever process answers. Redis when REDIS_URL is
+# set; otherwise a table in the database (created by core's migrations), which suits a
+# pilot on one server.
+CACHE_TABLE = "openhours_cache"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+}
 if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

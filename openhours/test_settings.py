@@ -22,3 +22,8 @@ OPENHOURS_MATCHING_SEMANTIC_MODEL = ""
 # Tasks run as they are enqueued (after the transaction that queues them commits), so a
 # test sees an action's emails at once; the worker's own tests use the database backend.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Each test process keeps its own cache (fast, and emptied by nothing between tests);
+# the shared-cache rule is for servers (core.checks, silenced here for that reason).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SILENCED_SYSTEM_CHECKS = ["openhours.E001"]
