@@ -127,6 +127,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "openhours.accounts.sessions.IdleTimeout",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -318,6 +319,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A sign-in ends after OPENHOURS_SESSION_IDLE_MINUTES without a request, and in any case
+# SESSION_MAX_DAYS after it began (the session cookie's fixed lifetime).
+OPENHOURS_SESSION_IDLE_MINUTES = env_int("OPENHOURS_SESSION_IDLE_MINUTES", 8 * 60)
+SESSION_COOKIE_AGE = env_int("SESSION_MAX_DAYS", 14) * 24 * 3600
 if env_bool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
