@@ -148,3 +148,11 @@ def test_set_role_refuses_an_unknown_email() -> None:
 
     with pytest.raises(CommandError, match="No member"):
         call_command("set_role", "nobody@nowhere.test", "coordinator")
+
+
+@pytest.mark.parametrize("password", ["short-pass1", "password1234", "123456789012"])
+def test_a_short_or_common_password_is_refused(client: Client, password: str) -> None:
+    data = {**SIGNUP, "email": "newcomer@nhs.net", "password1": password, "password2": password}
+    response = client.post(reverse("account_signup"), data)
+    assert response.status_code == 200  # the form again, with the reason
+    assert not User.objects.filter(email="newcomer@nhs.net").exists()
