@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -5,6 +6,11 @@ from openhours.core import views as core_views
 from openhours.home import views as home_views
 from openhours.operations import metrics as operations_metrics
 from openhours.operations import views as operations_views
+
+# The admin has no sign-in form of its own: it sends staff to the site's sign-in, which
+# is rate-limited and locks out guessing (and, with issue 12's MFA, asks for a second
+# factor), so there is one login surface to defend.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", home_views.home, name="home"),
