@@ -12,7 +12,7 @@ from openhours.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct horse battery staple"  # noqa: S105
+PASSWORD = "correct horse battery staple"
 
 
 def test_wrong_passwords_lock_the_account_out_for_a_while(
