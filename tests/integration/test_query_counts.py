@@ -299,3 +299,13 @@ def test_seed_demo_says_nothing_of_statistics_on_sqlite(db: None) -> None:
     out = StringIO()
     call_command("seed_demo", "--members=5", "--posts=5", "--no-history", stdout=out)
     assert "Analysed" not in out.getvalue()
+
+
+@pytest.mark.parametrize("url", ["/members/", "/posts/?kind=request"])
+def test_filter_forms_read_their_lists_without_a_server_side_cursor(
+    world: World, url: str
+) -> None:
+    # On PostgreSQL Django's choice iterator would DECLARE, FETCH and CLOSE a cursor for
+    # each list of skills, professions or places: three round trips instead of one.
+    queries = _visit(_client(world, "member"), url)
+    assert [q["sql"] for q in queries.captured_queries if "DECLARE" in q["sql"]] == []
