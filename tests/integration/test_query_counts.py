@@ -302,9 +302,7 @@ def test_seed_demo_says_nothing_of_statistics_on_sqlite(db: None) -> None:
 
 
 @pytest.mark.parametrize("url", ["/members/", "/posts/?kind=request"])
-def test_filter_forms_read_their_lists_without_a_server_side_cursor(
-    world: World, url: str
-) -> None:
+def test_filter_forms_read_their_lists_without_a_server_side_cursor(world: World, url: str) -> None:
     # On PostgreSQL Django's choice iterator would DECLARE, FETCH and CLOSE a cursor for
     # each list of skills, professions or places: three round trips instead of one.
     queries = _visit(_client(world, "member"), url)
