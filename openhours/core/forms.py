@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.db.models import Model
 from django.forms.boundfield import BoundField
 from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import TemplatesSetting
@@ -49,7 +50,7 @@ class FormRenderer(TemplatesSetting):
         return super().get_template(LEAN_TEMPLATES.get(template_name, template_name))
 
 
-class _ReadInOneQuery(ModelChoiceIterator):
+class _ReadInOneQuery(ModelChoiceIterator[Model]):
     """Choices read with one plain query. Django's iterator reads them through
     ``QuerySet.iterator()``, which on PostgreSQL opens a server-side cursor: DECLARE,
     FETCH and CLOSE, three round trips for a list of a few dozen rows."""
@@ -61,7 +62,7 @@ class _ReadInOneQuery(ModelChoiceIterator):
             yield self.choice(obj)
 
 
-class ShortListChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class ShortListChoiceField(forms.ModelChoiceField[Model]):
     """A choice of one row of a short reference list (skills, professions, places)."""
 
     iterator = _ReadInOneQuery
