@@ -1,7 +1,7 @@
 """Benchmark: every page a member, coordinator or leader uses, at 100,000 members, served
 by gunicorn as in production, against a trivial view through the same middleware.
 
-    make bench-pages                              # seeds bench_pages (once: ~15 min), then ~12 min
+    make bench-pages                              # seeds bench_pages (once: ~5 min), then ~12 min
     BENCH_SEEDED=1 make bench-pages               # reuse the seeded database
     BENCH_SECONDS=5 BENCH_CONCURRENCY=1 make bench-pages
     BENCH_PAGES=directory,home make bench-pages   # only these pages
@@ -261,6 +261,14 @@ def wrk(path: str, cookies: dict[str, str], connections: int) -> dict[str, float
     }
 
 
+def drain() -> None:
+    """Wait until the workers have answered what a previous run left queued: when wrk
+    stops, requests it sent to slow pages are still in gunicorn's queue, and would eat
+    into the next run."""
+    for _ in range(2 * WORKERS):
+        request("GET", TRIVIAL, cookies={})
+
+
 def rss_mib(master: int) -> dict[int, float]:
     """Resident memory of gunicorn's master and each worker, MiB."""
     found = {}
@@ -367,9 +375,10 @@ def measure(server: subprocess.Popen[bytes], started: float, ids: dict[str, Any]
     for connections in CONCURRENCY:
         for page in chosen:
             cookies = sessions[page.who]
+            drain()
             trivial = wrk(TRIVIAL, cookies, connections)
             result = wrk(page.path, cookies, connections)
-            ratio = result["rps"] / trivial["rps"]
+            ratio = result["rps"] / trivial["rps"] if trivial["rps"] else 0.0
             rows.append((connections, page, trivial, result, ratio))
             print(
                 f"  c={connections} {page.name:<26} {result['rps']:8.1f}/s "
