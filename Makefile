@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SEMANTIC_STAMP := $(VENV)/.installed-semantic
 MATCHING_DATA ?= ../shared/data/matching/expertqa_r1.jsonl
 
-.PHONY: run test install lint typecheck bench-search bench-ledger bench-tasks bench-insight bench-matching eval-matching clean
+.PHONY: run test install lint typecheck bench-search bench-ledger bench-tasks bench-insight bench-matching bench-pages eval-matching clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ bench-tasks: $(STAMP)
 
 bench-insight: $(STAMP)
 	$(BIN)/python bench/insight.py
+
+# Every page at 100,000 members behind gunicorn, with wrk (apt-get install -y wrk) against
+# /health/live; BENCH_SEEDED=1 reuses the bench_pages database (bench/README.md).
+bench-pages: $(STAMP)
+	$(BIN)/python bench/pages.py
 
 eval-matching: $(SEMANTIC_STAMP)
 	DEBUG=1 $(BIN)/python manage.py evaluate_matching $(MATCHING_DATA)

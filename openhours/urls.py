@@ -16,6 +16,7 @@ urlpatterns = [
     path("", home_views.home, name="home"),
     path("about/", core_views.about, name="about"),
     path("health/", operations_views.health, name="health"),
+    path("health/live", operations_views.live, name="health-live"),
     path("metrics", operations_metrics.metrics_view, name="metrics"),
     path("accounts/", include("allauth.urls")),
     path("membership/", include("openhours.membership.urls")),

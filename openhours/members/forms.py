@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.forms.utils import flatatt
 
 from openhours.accounts.models import User
+from openhours.core.forms import ShortListChoiceField
 from openhours.organisations.models import Organisation, OrganisationKind, Place
 
 from .models import Band, Profession, Profile, Skill, Visibility
@@ -319,7 +320,7 @@ class ProfileForm(forms.Form):
 
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label="Search people", required=False, max_length=200)
-    skill = forms.ModelChoiceField(
+    skill = ShortListChoiceField(
         queryset=Skill.objects.filter(curated=True).order_by("name"),
         required=False,
         empty_label="Any skill",
@@ -332,12 +333,12 @@ class DirectoryFilterForm(forms.Form):
         required=False,
         choices=[("", "Any organisation")] + list(OrganisationKind.choices),
     )
-    profession = forms.ModelChoiceField(
+    profession = ShortListChoiceField(
         label="Profession",
         queryset=Profession.objects.order_by("name"),
         required=False,
         empty_label="Any profession",
     )
-    place = forms.ModelChoiceField(
+    place = ShortListChoiceField(
         queryset=Place.objects.order_by("name"), required=False, empty_label="Any place"
     )

@@ -10,7 +10,7 @@ from django.http import Http404
 
 from openhours.accounts.models import User, approved_member_q
 from openhours.accounts.permissions import Viewer
-from openhours.core.querysets import filter_each_set
+from openhours.core.pagination import CappedPaginator
 from openhours.organisations.models import Organisation
 
 from .models import Block, Profile, Visibility
@@ -26,33 +26,64 @@ class DirectoryFilters:
     place_id: int | None = None
 
 
+# The directory's order: by name, then by member (the ``members_user_directory_order``
+# index on accounts_user serves it; migration members/0004).
+DIRECTORY_ORDER = ("user__full_name", "user_id")
+# The directory counts matches up to this many and says "more than" beyond it.
+DIRECTORY_COUNT_LIMIT = 1000
+
+
+def _for_the_directory() -> QuerySet[Profile]:
+    return Profile.objects.select_related("user", "profession").prefetch_related(
+        "skills", "organisations"
+    )
+
+
 def directory(filters: DirectoryFilters, *, viewer: Viewer) -> QuerySet[Profile]:
-    """Approved, active members who let others see them (coordinators see everyone)."""
-    profiles = Profile.objects.filter(approved_member_q("user__"))
+    """Approved, active members who let others see them (coordinators see everyone),
+    by name.
+
+    Filters on skills and organisations are ``EXISTS`` conditions, not joins, so a member
+    appears once however many of their skills match, and the list stays a walk of the
+    name index: a page of the first names reads a few dozen rows, not every member.
+    """
+    profiles = _for_the_directory().filter(approved_member_q("user__"))
     if not getattr(viewer, "is_coordinator", False):
         profiles = profiles.filter(Q(visibility=Visibility.MEMBERS) | Q(user=viewer))
-    profiles = filter_each_set(
-        profiles,
-        skills__id=filters.skill_id,
-        organisations__id=filters.organisation_id,
-        organisations__kind=filters.organisation_kind,
-        profession_id=filters.profession_id,
-        organisations__place_id=filters.place_id,
-    )
+    if filters.profession_id:
+        profiles = profiles.filter(profession_id=filters.profession_id)
+    with_skill = Profile.skills.through.objects.filter(profile_id=OuterRef("pk"))
+    at_organisation = Profile.organisations.through.objects.filter(profile_id=OuterRef("pk"))
+    if filters.skill_id:
+        profiles = profiles.filter(Exists(with_skill.filter(skill_id=filters.skill_id)))
+    for lookup, value in (
+        ("organisation_id", filters.organisation_id),
+        ("organisation__kind", filters.organisation_kind),
+        ("organisation__place_id", filters.place_id),
+    ):
+        if value:
+            profiles = profiles.filter(Exists(at_organisation.filter(**{lookup: value})))
     for word in filters.text.split()[:6]:
         profiles = profiles.filter(
             Q(user__full_name__icontains=word)
             | Q(job_title__icontains=word)
             | Q(can_help_with__icontains=word)
-            | Q(skills__name__icontains=word)
+            | Exists(with_skill.filter(skill__name__icontains=word))
         )
-    ids = profiles.values("pk")
-    return (
-        Profile.objects.filter(pk__in=ids)
-        .select_related("user", "profession")
-        .prefetch_related("skills", "organisations")
-        .order_by("user__full_name", "pk")
-    )
+    return profiles.order_by(*DIRECTORY_ORDER)
+
+
+class DirectoryPaginator(CappedPaginator[Profile]):
+    """Pages of ``directory`` counted up to ``DIRECTORY_COUNT_LIMIT`` (``core.pagination``):
+    "more than 1,000 people" rather than an exact count of every profile."""
+
+    def __init__(self, profiles: QuerySet[Profile], per_page: int) -> None:
+        super().__init__(
+            profiles,
+            per_page,
+            limit=DIRECTORY_COUNT_LIMIT,
+            in_order=lambda ids: _for_the_directory().filter(pk__in=ids).order_by(*DIRECTORY_ORDER),
+        )
 
 
 def get_profile_for_viewer(user_id: int, viewer: Viewer) -> Profile:

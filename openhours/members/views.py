@@ -19,6 +19,7 @@ from . import services
 from .forms import DirectoryFilterForm, ProfileForm
 from .selectors import (
     DirectoryFilters,
+    DirectoryPaginator,
     blocks_made_by,
     get_profile_for_viewer,
     has_blocked,
@@ -41,7 +42,7 @@ def directory(request: MemberRequest) -> HttpResponse:
             profession_id=d["profession"].pk if d["profession"] else None,
             place_id=d["place"].pk if d["place"] else None,
         )
-    page = Paginator(directory_query(filters, viewer=request.user), 24).get_page(
+    page = DirectoryPaginator(directory_query(filters, viewer=request.user), 24).get_page(
         request.GET.get("page")
     )
     context = {"form": form, "page": page, "nav": "members"}

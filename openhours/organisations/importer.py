@@ -23,6 +23,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from openhours.core.database import analyse
+
 from .models import ICB, Organisation, OrganisationKind, Place
 from .names import place_name, tidy_name
 from .reference import DATA_DIR, ReferenceData, ReferenceDataError, load_reference_data
@@ -156,6 +158,9 @@ def import_organisations(
         _import_places(reference, icbs, report)
         wanted = _wanted_organisations(reference, codes, say)
         _write_organisations(wanted, report)
+    # Thousands of new rows: let PostgreSQL's planner know of them now, not when
+    # autovacuum next looks.
+    analyse(ICB, Place, Organisation)
     return report
 
 

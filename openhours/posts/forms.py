@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from openhours.core.forms import ShortListChoiceField
 from openhours.core.minutes import QuarterHoursField, hours_to_minutes, minutes_to_hours
 from openhours.members.models import Category, Skill
 from openhours.organisations.models import OrganisationKind, Place
@@ -99,7 +100,7 @@ class PostFilterForm(forms.Form):
     category = forms.ChoiceField(
         label="Area", required=False, choices=[("", "All areas")] + list(Category.choices)
     )
-    skill = forms.ModelChoiceField(
+    skill = ShortListChoiceField(
         queryset=Skill.objects.filter(curated=True).order_by("name"),
         required=False,
         empty_label="Any skill",
@@ -109,7 +110,7 @@ class PostFilterForm(forms.Form):
         required=False,
         choices=[("", "Any way")] + [c for c in PostMode.choices if c[0] != PostMode.ANY],
     )
-    place = forms.ModelChoiceField(
+    place = ShortListChoiceField(
         queryset=Place.objects.order_by("name"), required=False, empty_label="Any place"
     )
     organisation_kind = forms.ChoiceField(

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils.functional import cached_property
 
 from openhours.accounts.models import User
 from openhours.accounts.permissions import Viewer
+from openhours.core.pagination import CappedPaginator
 from openhours.core.querysets import filter_each_set
 
 from .models import Post, Status
@@ -60,47 +59,24 @@ def browse_posts(filters: PostFilters) -> QuerySet[Post]:
 BROWSE_COUNT_LIMIT = 1000
 
 
-class BrowsePaginator(Paginator[Post]):
-    """Pages of ``browse_posts`` that count no further than ``BROWSE_COUNT_LIMIT``.
+class BrowsePaginator(CappedPaginator[Post]):
+    """Pages of ``browse_posts`` that count no further than ``BROWSE_COUNT_LIMIT``
+    (``core.pagination``).
 
-    It first reads the ids of up to limit + 1 matching posts in no particular order, which
-    each engine does from its index (FTS5 rowids, PostgreSQL's GIN bitmap) without
-    touching the rest. Over the limit, ``more_than_counted`` is set (the list says "more
-    than 1,000 posts") and a page walks ``posts_status_created`` newest first, meeting a
-    match every few rows. Within it, a page is those ids (which already passed every
-    filter) in browse order: primary-key lookups and a sort of at most 1,000 rows,
-    however old they are. Pages run to the limit (50 of 20); past that,
-    more words or a filter are the way on.
+    The capped read of ids comes from each engine's index (FTS5 rowids, PostgreSQL's GIN
+    bitmap) without touching the rest. Over the limit a page walks
+    ``posts_status_created`` newest first, meeting a match every few rows; within it, a
+    page is those ids in browse order however old they are. Pages run to the limit (50
+    of 20); past that, more words or a filter are the way on.
     """
 
     def __init__(self, posts: QuerySet[Post], per_page: int, *, limit: int | None = None):
-        super().__init__(posts, per_page)
-        self.posts = posts
-        self.limit = BROWSE_COUNT_LIMIT if limit is None else limit
-
-    @cached_property
-    def _matching_ids(self) -> list[int]:
-        unordered = self.posts.select_related(None).prefetch_related(None).order_by()
-        return list(unordered.values_list("pk", flat=True)[: self.limit + 1])
-
-    @cached_property
-    def count(self) -> int:
-        return min(len(self._matching_ids), self.limit)
-
-    @property
-    def more_than_counted(self) -> bool:
-        return len(self._matching_ids) > self.limit
-
-    def page(self, number: int | str) -> Page[Post]:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        posts = self.posts
-        if not self.more_than_counted:
-            posts = _for_the_list().filter(pk__in=self._matching_ids).order_by(*BROWSE_ORDER)
-        return Page(posts[bottom:top], number, self)
+        super().__init__(
+            posts,
+            per_page,
+            limit=BROWSE_COUNT_LIMIT if limit is None else limit,
+            in_order=lambda ids: _for_the_list().filter(pk__in=ids).order_by(*BROWSE_ORDER),
+        )
 
 
 def latest_open_posts(*, kind: str, limit: int) -> list[Post]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from django import forms
+from django.forms.renderers import TemplatesSetting
 
 from openhours.core.errors import DomainError
-from openhours.core.forms import add_domain_error, domain_error_field
+from openhours.core.forms import FormRenderer, add_domain_error, domain_error_field
 
 
 class Form(forms.Form):
@@ -42,3 +44,30 @@ def test_a_service_field_the_form_calls_something_else_is_renamed() -> None:
     # Names not in the map are used as they are.
     assert add_domain_error(form, DomainError("Past.", field="date"), renamed=renamed) == "date"
     assert form.errors["date"] == ["Past."]
+
+
+class _Choices(forms.Form):
+    plain = forms.ChoiceField(choices=[("", "Any"), ("x", "X <b>&"), ("y", "Y")], required=False)
+    grouped = forms.MultipleChoiceField(
+        choices=[("Group", [("1", "one"), ("2", "two")]), ("3", "three")], required=False
+    )
+    numbered = forms.ChoiceField(
+        choices=[(1, "1"), (2, "2")], widget=forms.Select(attrs={"class": "z", "data-x": True})
+    )
+
+
+@pytest.mark.parametrize("data", [{}, {"plain": "x", "grouped": ["1", "3"], "numbered": "2"}])
+def test_the_lean_select_writes_the_markup_djangos_select_writes(data: dict[str, object]) -> None:
+    def lines(html: str) -> list[str]:
+        return [line for line in html.splitlines() if line.strip()]
+
+    djangos = _Choices(data, renderer=TemplatesSetting())
+    ours = _Choices(data, renderer=FormRenderer())
+    for name in djangos.fields:
+        assert lines(ours[name].as_widget()) == lines(djangos[name].as_widget())
+        assert "<option" in ours[name].as_widget()
+
+
+def test_selects_render_through_the_lean_template() -> None:
+    template = FormRenderer().get_template("django/forms/widgets/select.html")
+    assert template.origin.name.endswith("core/forms/widgets/select.html")

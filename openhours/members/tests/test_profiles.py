@@ -160,6 +160,39 @@ class TestDirectory:
         found = directory(DirectoryFilters(text="a"), viewer=member)
         assert [p.user.full_name for p in found].count("Cara") == 1
 
+    def test_over_the_count_limit_it_says_more_than_and_pages_stop_there(
+        self, member_client: Client, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr("openhours.members.selectors.DIRECTORY_COUNT_LIMIT", 3)
+        for name in ["Eve", "Dan", "Cat", "Bea", "Al"]:
+            self._person(name, job_title="Nurse")
+        response = member_client.get(reverse("members:directory"), {"q": "nurse"})
+        page = response.context["page"]
+        assert "More than 3 people found" in response.content.decode()
+        assert page.paginator.num_pages == 1  # 24 a page: the 3 counted fit on one
+        # The page is the list in name order, not the first ids read.
+        assert [p.user.full_name for p in page.object_list] == ["Al", "Bea", "Cat"]
+
+    def test_within_the_count_limit_the_count_is_exact_and_in_name_order(
+        self, member_client: Client
+    ) -> None:
+        for name in ["Eve", "Dan", "Cat"]:
+            self._person(name, job_title="Nurse")
+        response = member_client.get(reverse("members:directory"), {"q": "nurse"})
+        page = response.context["page"]
+        assert "3 people found" in response.content.decode()
+        assert not page.paginator.more_than_counted
+        assert [p.user.full_name for p in page.object_list] == ["Cat", "Dan", "Eve"]
+
+    def test_a_hidden_profile_is_left_out_of_the_count_for_members(
+        self, member: User, coordinator: User
+    ) -> None:
+        self._person("Hana", job_title="Nurse", visibility=Visibility.HIDDEN)
+        self._person("Ivo", job_title="Nurse")
+        for viewer, expected in ((member, ["Ivo"]), (coordinator, ["Hana", "Ivo"])):
+            found = directory(DirectoryFilters(text="nurse"), viewer=viewer)
+            assert [p.user.full_name for p in found] == expected
+
     def test_the_directory_page_paginates_and_shows_an_empty_state(
         self, member_client: Client
     ) -> None:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
+from openhours.core.database import analyse
 from openhours.demo.content.showcase import (
     COORDINATOR_EMAIL,
     DEMO_PASSWORD,
@@ -99,6 +100,10 @@ class Command(BaseCommand):
             raise CommandError(
                 str(exc) + (hint if isinstance(exc, UnknownICBError) else "")
             ) from exc
+        # Every table was just filled: statistics now, or the first pages are planned as
+        # if the tables were empty (the directory: 1.49 s at 100,000 members, 0.18 s after).
+        if analyse():
+            self.stdout.write("Analysed the database (PostgreSQL statistics).")
 
         self.stdout.write(
             self.style.SUCCESS(
