@@ -41,8 +41,28 @@ NORMALISE_OVER = 100
 CANDIDATES = 200
 
 
-class Corpus:
+class Ranked:
+    """What ranks one kind of document: its lexical index and (when on) its vectors, live
+    (`Corpus`) or mapped from a snapshot (`snapshot.FrozenCorpus`)."""
+
+    lexical: LexicalView
+    vectors: VectorView | None
+
+    def relevance(
+        self, text: str, vector: np.ndarray | None, *, exclude: Collection[int] = ()
+    ) -> list[tuple[int, float]]:
+        return relevance(self.lexical, self.vectors, text, vector, exclude=exclude)
+
+    def vector(self, key: int) -> np.ndarray | None:
+        """The stored vector of `key` (a request's, so it is not embedded again)."""
+        return self.vectors.vector(key) if self.vectors is not None else None
+
+
+class Corpus(Ranked):
     """The lexical index and (when on) the vectors of one kind of document."""
+
+    lexical: LexicalIndex
+    vectors: semantic.VectorIndex | None
 
     def __init__(self, fields: dict[str, FieldSpec]) -> None:
         self.lexical = LexicalIndex(fields, k1=K1)
@@ -89,14 +109,6 @@ class Corpus:
     def __len__(self) -> int:
         return len(self.lexical)
 
-    def relevance(
-        self, text: str, vector: np.ndarray | None, *, exclude: Collection[int] = ()
-    ) -> list[tuple[int, float]]:
-        return relevance(self.lexical, self.vectors, text, vector, exclude=exclude)
-
-    def vector(self, key: int) -> np.ndarray | None:
-        return self.vectors.vector(key) if self.vectors is not None else None
-
 
 class LexicalView(Protocol):
     """What relevance reads of a lexical index: `LexicalIndex`, or a snapshot's."""
@@ -112,6 +124,8 @@ class VectorView(Protocol):
     def similarities(self, query: np.ndarray) -> tuple[Keys, np.ndarray]: ...
 
     def row(self, key: Any) -> int | None: ...
+
+    def vector(self, key: Any) -> np.ndarray | None: ...
 
 
 def relevance(

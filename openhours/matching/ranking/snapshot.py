@@ -24,7 +24,6 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -33,7 +32,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from openhours.matching.ranking.corpus import K1, Corpus, relevance
+from openhours.matching.ranking.corpus import K1, Corpus, Ranked
 from openhours.matching.ranking.lexical import Keys, part_score, query_weights
 from openhours.matching.ranking.text import term_counts
 
@@ -119,8 +118,11 @@ class FrozenVectors:
         return vector
 
 
-class FrozenCorpus:
+class FrozenCorpus(Ranked):
     """One kind of document as a snapshot holds it, ranked by the same `relevance`."""
+
+    lexical: FrozenLexical
+    vectors: FrozenVectors | None
 
     def __init__(self, lexical: FrozenLexical, vectors: FrozenVectors | None) -> None:
         self.lexical = lexical
@@ -128,14 +130,6 @@ class FrozenCorpus:
 
     def __len__(self) -> int:
         return len(self.lexical)
-
-    def relevance(
-        self, text: str, vector: np.ndarray | None, *, exclude: Collection[int] = ()
-    ) -> list[tuple[int, float]]:
-        return relevance(self.lexical, self.vectors, text, vector, exclude=exclude)
-
-    def vector(self, key: int) -> np.ndarray | None:
-        return self.vectors.vector(key) if self.vectors is not None else None
 
 
 @dataclass

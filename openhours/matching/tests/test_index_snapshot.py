@@ -17,12 +17,14 @@ from django.utils import timezone
 
 from openhours.accounts.models import User
 from openhours.accounts.tests.factories import UserFactory
+from openhours.exchanges import services as exchanges
 from openhours.matching.models import ChangeKind, DocumentChange, MemberDocument, RequestRouting
 from openhours.matching.ranking import builder, changes, engine, semantic, snapshot
 from openhours.matching.ranking.corpus import MEMBER_FIELDS, Corpus
 from openhours.matching.ranking.engine import index_status
 from openhours.matching.selectors import helpers_for_request
 from openhours.matching.services import route_requests
+from openhours.matching.tasks import start_index_builder
 from openhours.matching.tests.test_ranking import describe, sepsis_request
 from openhours.members.models import Profile
 from openhours.posts.models import Kind, Post
@@ -108,6 +110,19 @@ def test_a_login_is_not_a_change_but_a_deactivation_is(member: User) -> None:
     User.objects.filter(pk=member.pk).update(is_active=False)
 
     assert logged(ChangeKind.MEMBER) == {member.pk}
+
+
+def test_a_confirmed_exchange_is_logged_for_its_giver(member: User) -> None:
+    giver = UserFactory()
+    post = make_post(member, title="Help with a business case", estimated_minutes=120, skills=[])
+    exchange = exchanges.respond_to_post(responder=giver, post=post, message="I can.")
+    exchange = exchanges.accept_exchange(exchange=exchange, actor=member)
+    exchange = exchanges.record_delivery(exchange=exchange, actor=giver, minutes=90)
+    DocumentChange.objects.all().delete()
+
+    exchanges.confirm_exchange(exchange=exchange, actor=member)
+
+    assert giver.pk in logged(ChangeKind.MEMBER)
 
 
 def test_looking_for_changes_reads_the_primary_key_and_finds_nothing_new_in_one_query(
@@ -305,3 +320,25 @@ def test_a_request_closed_by_a_bulk_update_leaves_the_next_snapshot(
     engine.reset_index()
 
     assert index_status()["requests"] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_workers_hook_starts_the_servers_builder_which_writes_the_first_snapshot(
+    tmp_path: Path,
+) -> None:
+    expert = describe(UserFactory(), can_help_with="I ran the sepsis audit for our trust.")
+    post = sepsis_request(describe(UserFactory(), can_help_with="Rota planning"))
+    with override_settings(
+        OPENHOURS_MATCHING_REFRESH_SECONDS=1, OPENHOURS_MATCHING_INDEX_DIR=tmp_path
+    ):
+        engine.reset_index()
+        try:
+            assert start_index_builder() is True  # what `Worker.maintain` calls
+            deadline = time.monotonic() + 30
+            while snapshot.current_version(tmp_path) == 0 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert snapshot.current_version(tmp_path) >= 1
+            assert [m.member for m in helpers_for_request(post)] == [expert]
+        finally:
+            builder.stop()
+            engine.reset_index()
