@@ -10,7 +10,7 @@ the same numbers either way (docs/matching.md).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any, Protocol, cast
 
 import numpy as np
@@ -99,6 +99,18 @@ class Corpus(Ranked):
             self.vectors.upsert(key, vector)
         elif self.vectors is not None:
             self.vectors.remove(key)
+
+    def replace_many(
+        self, documents: Sequence[tuple[int, dict[str, str] | None, str, Any]]
+    ) -> None:
+        """Apply many `(key, fields, digest, embedding)` at once; `fields` None removes the
+        document. Old rows leave the lexical index in one pass (`remove_many`)."""
+        self.lexical.remove_many([key for key, *_ in documents])
+        for key, fields, digest, data in documents:
+            if fields is None:
+                self.remove(key)
+            else:
+                self.upsert(key, fields, digest, data)
 
     def remove(self, key: int) -> None:
         self.lexical.remove(key)

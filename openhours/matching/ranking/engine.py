@@ -27,7 +27,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from django.conf import settings
@@ -155,18 +155,17 @@ class MatchingIndex:
                 **{f"{key_field}__in": keys}
             ).values_list(key_field, "fields", "digest", "embedding")
         }
-        changed = 0
+        replaced: list[tuple[int, dict[str, str] | None, str, Any]] = []
         for key in keys:
             if key not in stored:
                 if key in corpus.digests:
-                    corpus.remove(key)
-                    changed += 1
+                    replaced.append((key, None, "", None))
                 continue
             fields, digest, data = stored[key]
             if corpus.digests.get(key) != digest:
-                corpus.upsert(key, fields, digest, data)
-                changed += 1
-        return changed
+                replaced.append((key, fields, digest, data))
+        corpus.replace_many(replaced)
+        return len(replaced)
 
 
 # -- what a process ranks from ----------------------------------------------------------

@@ -9,7 +9,8 @@ query time: BM25F as Robertson and Zaragoza describe it.
 The bulk of the documents sit in one sparse matrix (documents x terms, stored by column so
 a query reads only its own terms' columns). A document added or replaced after the build
 goes into a small second matrix and its old row is masked out, so a profile edited a
-moment ago is ranked on its new words straight away; `compact()` folds the changes back in.
+moment ago is ranked on its new words straight away; `export()` folds the changes into one
+matrix for a snapshot.
 Document frequencies follow every change exactly; the field-length averages are those of
 the last build, which moves little between builds.
 """
@@ -148,6 +149,21 @@ class LexicalIndex:
             self.document_frequency[term_id] += 1
         self._delta_rows[key] = weights
         self._delta = None
+
+    def remove_many(self, keys: Sequence[Key]) -> None:
+        """`remove` each of `keys`, reading the base matrix once for all of them rather
+        than once each (a bulk change of 10,000 profiles took minutes one at a time)."""
+        rows = [row for row in (self._where.pop(key, None) for key in keys) if row is not None]
+        others = [key for key in keys if key in self._delta_rows]
+        if rows:
+            matrix = self._base.matrix
+            entries = np.flatnonzero(np.isin(matrix.indices, np.asarray(rows)))
+            columns = np.searchsorted(matrix.indptr, entries, side="right") - 1
+            np.subtract.at(self.document_frequency, columns, 1)
+            self._base.alive[rows] = False
+            self._delta = None
+        for key in others:
+            self.remove(key)
 
     def remove(self, key: Key) -> None:
         row = self._where.pop(key, None)

@@ -211,6 +211,34 @@ def test_a_snapshot_ranks_exactly_as_the_live_index_after_edits(tmp_path: Path) 
     assert isinstance(frozen.members.lexical.keys, np.memmap)
 
 
+def test_a_bulk_replacement_ranks_as_the_same_edits_one_at_a_time() -> None:
+    rng = np.random.default_rng(5)
+    words = ["sepsis", "audit", "rota", "excel", "diabetes", "falls", "coaching", "and"]
+
+    def fields() -> dict[str, str]:
+        return {name: " ".join(rng.choice(words, 5)) for name in MEMBER_FIELDS}
+
+    documents = [(key, fields(), "", None) for key in range(1, 40)]
+    one_by_one, in_bulk = Corpus(MEMBER_FIELDS), Corpus(MEMBER_FIELDS)
+    one_by_one.build(iter(documents), count=39)
+    in_bulk.build(iter(documents), count=39)
+    edits: list[tuple[int, dict[str, str] | None, str, None]] = [
+        (key, fields(), "new", None) for key in (2, 3, 5, 8, 13, 50)
+    ]
+    edits += [(21, None, "", None), (34, None, "", None)]
+
+    for key, new_fields, digest, data in edits:
+        if new_fields is None:
+            one_by_one.remove(key)
+        else:
+            one_by_one.upsert(key, new_fields, digest, data)
+    in_bulk.replace_many(edits)
+
+    assert list(in_bulk.lexical.document_frequency) == list(one_by_one.lexical.document_frequency)
+    for text in ["sepsis audit", "rota and excel", "falls coaching"]:
+        assert by_score(in_bulk.relevance(text, None)) == by_score(one_by_one.relevance(text, None))
+
+
 # Requests never build ------------------------------------------------------------------
 
 
