@@ -62,17 +62,21 @@ class Builder:
         exists yet). Returns the version written, or None. Does nothing without the lock."""
         if not self.holds_lock():
             return None
+        written: int | None = None
         if self.index is None:
             index = MatchingIndex()
             index.load()
             self.index = index
-            return self.write()
-        report = self.index.refresh(force=True)
-        self._prune()
-        changed = report is not None and (report.members or report.requests)
-        if changed or snapshot.current_version(self.directory) == 0:
-            return self.write()
-        return None
+            written = self.write()
+        else:
+            report = self.index.refresh(force=True)
+            self._prune()
+            changed = report is not None and (report.members or report.requests)
+            if changed or snapshot.current_version(self.directory) == 0:
+                written = self.write()
+        # Nothing new is news too: the snapshot is current as of this look.
+        snapshot.mark_looked(self.directory)
+        return written
 
     def write(self) -> int:
         assert self.index is not None and self.index.built_at is not None

@@ -314,7 +314,8 @@ def rank_requests(member: User, *, limit: int = 10) -> list[RequestMatch]:
 
 def index_status() -> dict[str, object]:
     """Whether matching is ready in this process, where its index comes from, how many
-    documents it holds and how old its documents are (for ``/health/``)."""
+    documents it holds, how old its snapshot is (`age_seconds`: when its documents were
+    read) and when the server's builder last found it current (for ``/health/``)."""
     if in_process():
         local = _index
         if local is None:
@@ -343,8 +344,14 @@ def index_status() -> dict[str, object]:
         "members": len(current.members),
         "requests": len(current.requests),
         "model": current.model or "lexical",
+        # The snapshot is current as of the builder's last look (it writes only changes).
+        "builder_looked_seconds_ago": _rounded(snapshot.seconds_since_looked(index_directory())),
     }
 
 
 def _age(moment: datetime | None) -> float | None:
-    return round((timezone.now() - moment).total_seconds(), 1) if moment else None
+    return _rounded((timezone.now() - moment).total_seconds() if moment else None)
+
+
+def _rounded(seconds: float | None) -> float | None:
+    return round(seconds, 1) if seconds is not None else None

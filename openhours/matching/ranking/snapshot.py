@@ -270,6 +270,22 @@ def read(directory: Path) -> Snapshot | None:
     )
 
 
+HEARTBEAT = "builder.seen"
+
+
+def mark_looked(directory: Path) -> None:
+    """The builder looked at the change log just now (and found the snapshot current)."""
+    (directory / HEARTBEAT).touch()
+
+
+def seconds_since_looked(directory: Path) -> float | None:
+    """How long ago this server's builder last looked, or None if it never has."""
+    try:
+        return max(0.0, time.time() - os.stat(directory / HEARTBEAT).st_mtime)
+    except FileNotFoundError:
+        return None
+
+
 def pointer_stamp(directory: Path) -> tuple[int, int] | None:
     """What changes when a new snapshot is made current: ``current.json``'s inode and
     modification time (``os.replace`` gives it a new inode each time)."""

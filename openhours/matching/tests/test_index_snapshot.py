@@ -293,6 +293,8 @@ def test_the_builder_writes_a_snapshot_that_every_process_reads(
     assert status["ready"] is True and status["version"] == 1
     assert isinstance(status["age_seconds"], float) and 0 <= status["age_seconds"] < 60
     assert status["members"] == 2 and status["requests"] == 1
+    looked = status["builder_looked_seconds_ago"]
+    assert isinstance(looked, float) and 0 <= looked < 60
 
 
 def test_one_builder_per_server_and_another_takes_over_when_it_stops(
