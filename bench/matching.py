@@ -46,6 +46,8 @@ POSTS = int(os.environ.get("BENCH_POSTS", str(MEMBERS)))
 QUERIES = int(os.environ.get("BENCH_QUERIES", "200"))
 BASELINE_QUERIES = int(os.environ.get("BENCH_BASELINE_QUERIES", "10"))
 RANKERS = os.environ.get("BENCH_RANKERS", "lexical,semantic").split(",")
+# BENCH_OLD_INDEX=0 skips building the old per-process index (minutes at 1 million).
+OLD_INDEX = os.environ.get("BENCH_OLD_INDEX", "1") != "0"
 
 
 def percentile(values: list[float], pct: int) -> float:
@@ -229,12 +231,14 @@ def measure(ranker: str, database_url: str, directory: str) -> dict[str, object]
     # The design this replaced, in the same process: its own index, built here.
     from openhours.matching.ranking.engine import MatchingIndex
 
-    began = time.perf_counter()
-    own_index = MatchingIndex()
-    own_index.load()
-    old_build_s = time.perf_counter() - began
-    old = memory()  # measured while the index is still held
-    del own_index
+    old_build_s, old = 0.0, app
+    if OLD_INDEX:
+        began = time.perf_counter()
+        own_index = MatchingIndex()
+        own_index.load()
+        old_build_s = time.perf_counter() - began
+        old = memory()  # measured while the index is still held
+        del own_index
     documents = list(MemberDocument.objects.values_list("member_id", "fields"))
     baseline_ms = timed(
         lambda post: brute_force(f"{post.title}\n{post.description}", documents),
