@@ -57,6 +57,8 @@ class RequestDocument(models.Model):
 class ChangeKind(models.TextChoices):
     MEMBER = "member", "A member's document"
     REQUEST = "request", "A request's document"
+    # Every document was rewritten (`rebuild_matching_index`): builders load them again.
+    RELOAD = "reload", "Every document"
 
 
 class DocumentChange(models.Model):

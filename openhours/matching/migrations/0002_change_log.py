@@ -167,6 +167,7 @@ class Migration(migrations.Migration):
                         choices=[
                             ("member", "A member's document"),
                             ("request", "A request's document"),
+                            ("reload", "Every document"),
                         ],
                         max_length=7,
                     ),

@@ -33,12 +33,16 @@ KEEP = timedelta(days=1)
 class Changes:
     members: set[int] = field(default_factory=set)
     requests: set[int] = field(default_factory=set)
+    reload: bool = False  # every document was rewritten: load them all again
 
     def __bool__(self) -> bool:
-        return bool(self.members or self.requests)
+        return bool(self.members or self.requests or self.reload)
 
     def add(self, kind: str, object_id: int) -> None:
-        (self.members if kind == ChangeKind.MEMBER else self.requests).add(object_id)
+        if kind == ChangeKind.RELOAD:
+            self.reload = True
+        else:
+            (self.members if kind == ChangeKind.MEMBER else self.requests).add(object_id)
 
 
 @dataclass
@@ -81,8 +85,14 @@ class ChangeCursor:
         return changes
 
 
+def log_reload(*, now: datetime) -> None:
+    """Tell every builder that every document was rewritten (`rebuild_matching_index`)."""
+    DocumentChange.objects.create(kind=ChangeKind.RELOAD, object_id=0, changed_at=now)
+
+
 def logged_since(moment: datetime) -> Changes:
-    """Everything the log holds from `moment` on (a builder starting up)."""
+    """Everything the log holds from `moment` on (a builder starting up; it loads every
+    document anyway, so a reload logged is no news to it)."""
     changes = Changes()
     for kind, object_id in (
         DocumentChange.objects.filter(changed_at__gte=moment)

@@ -127,6 +127,10 @@ class MatchingIndex:
             started = timezone.now()
             changed = self.cursor.take()
             members = requests = 0
+            if changed.reload:
+                self.load()
+                seconds = time.monotonic() - began
+                return RefreshReport(len(self.members), len(self.requests), seconds)
             if changed:
                 report = sync_members_and_requests(changed.members, changed.requests)
                 members = self._take(

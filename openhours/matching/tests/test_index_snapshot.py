@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from io import StringIO
 from pathlib import Path
 
 import numpy as np
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -372,3 +374,27 @@ def test_the_workers_hook_starts_the_servers_builder_which_writes_the_first_snap
         finally:
             builder.stop()
             engine.reset_index()
+
+
+def test_a_rebuild_while_a_builder_runs_makes_it_load_every_document_again(
+    served: Path, servers: list[builder.Builder], requester: User
+) -> None:
+    running = new_builder(servers, served)
+    assert running.step() == 1
+    out = StringIO()
+
+    call_command("rebuild_matching_index", verbosity=0, stdout=out)
+
+    assert "the worker building this server's index takes the changes" in out.getvalue()
+    assert running.step() == 2  # the reload in the change log: loaded and written again
+    assert running.step() is None  # and nothing since
+
+
+def test_a_rebuild_with_no_builder_running_writes_the_snapshot_itself(
+    served: Path, requester: User
+) -> None:
+    out = StringIO()
+    call_command("rebuild_matching_index", verbosity=0, stdout=out)
+
+    assert "snapshot 1 written with 1 members and 0 open requests" in out.getvalue()
+    assert index_status()["ready"] is True

@@ -10,8 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
 
-from openhours.matching.models import ChangeKind, DocumentChange
-from openhours.matching.ranking import semantic
+from openhours.matching.ranking import changes, semantic
 from openhours.matching.ranking.builder import Builder
 from openhours.matching.ranking.documents import sync_documents
 from openhours.matching.ranking.engine import in_process, index_directory, reset_index
@@ -48,19 +47,6 @@ class Command(BaseCommand):
                 bar.refresh()
 
             report = sync_documents(since=since, progress=progress)
-        # Every server's builder takes the rebuilt documents from the change log.
-        now = timezone.now()
-        DocumentChange.objects.bulk_create(
-            [
-                DocumentChange(kind=kind, object_id=key, changed_at=now)
-                for kind, keys in (
-                    (ChangeKind.MEMBER, set(report.changed_members)),
-                    (ChangeKind.REQUEST, set(report.changed_requests)),
-                )
-                for key in sorted(keys)
-            ],
-            batch_size=5000,
-        )
         reset_index()
         written = "no snapshot (each process is its own builder)"
         if not in_process():
@@ -74,6 +60,9 @@ class Command(BaseCommand):
             else:
                 written = "the worker building this server's index takes the changes"
             builder.release()
+        # Every other builder (another server's, or this server's running one) loads the
+        # rewritten documents again: one row in the change log, not one per document.
+        changes.log_reload(now=timezone.now())
         self.stdout.write(
             f"{report.members} member and {report.requests} request documents changed "
             f"({report.embedded} texts embedded); {written}. "
