@@ -232,8 +232,16 @@ OPENHOURS_MATCHING_SEMANTIC_MODEL = os.environ.get("OPENHOURS_MATCHING_SEMANTIC_
 OPENHOURS_MATCHING_CROSS_BOUNDARY_WEIGHT = env_float(
     "OPENHOURS_MATCHING_CROSS_BOUNDARY_WEIGHT", 0.15
 )
-# Seconds a running app waits before it looks for changed profiles and posts again.
+# Seconds between the index builder's looks at the change log, and between an app
+# process's looks for a newer index snapshot (a profile edited is matched within about
+# twice this plus the time to write a snapshot; docs/matching.md). 0 makes every process
+# its own builder, bringing its index up to date on each ranking: tests only.
 OPENHOURS_MATCHING_REFRESH_SECONDS = env_int("OPENHOURS_MATCHING_REFRESH_SECONDS", 2)
+# Where this server's index snapshot lives: a local directory, written by the builder in
+# the server's worker and memory-mapped by every app process on the server.
+OPENHOURS_MATCHING_INDEX_DIR = Path(
+    os.environ.get("OPENHOURS_MATCHING_INDEX_DIR", "") or BASE_DIR / "var" / "matching-index"
+)
 # Members alerted about a new request, and again when it is still unanswered.
 OPENHOURS_MATCHING_ALERTS_PER_REQUEST = env_int("OPENHOURS_MATCHING_ALERTS_PER_REQUEST", 5)
 # Most match alerts one member receives in any seven days.

@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from openhours.matching.ranking import semantic
+from openhours.matching.ranking.corpus import MEMBER_FIELDS, Corpus
 from openhours.matching.ranking.documents import member_items, request_items
-from openhours.matching.ranking.engine import MEMBER_FIELDS, Corpus
 
 DEVELOPMENT_FIELDS = ("Healthcare / Medicine", "Medicine")
 CUTOFF = 10

@@ -54,6 +54,35 @@ class RequestDocument(models.Model):
         return f"Matching document for post {self.post_id}"
 
 
+class ChangeKind(models.TextChoices):
+    MEMBER = "member", "A member's document"
+    REQUEST = "request", "A request's document"
+    # Every document was rewritten (`rebuild_matching_index`): builders load them again.
+    RELOAD = "reload", "Every document"
+
+
+class DocumentChange(models.Model):
+    """One row of the change log: the document of a member or a request may have changed.
+
+    Written only by database triggers (migration 0002) on profiles, their skills, posts,
+    their skills, users' approval and activity, and confirmed exchanges, so a bulk
+    ``UPDATE``, an import or raw SQL is seen too. The index builder reads the rows after
+    the last id it took (a primary-key range), never a scan of the members table; rows are
+    pruned after a day (docs/matching.md, "Freshness").
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    kind = models.CharField(max_length=7, choices=ChangeKind.choices)
+    object_id = models.BigIntegerField(help_text="The member's or the request's id.")
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["changed_at"], name="matching_change_at")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} changed at {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
 class SuggestionKind(models.TextChoices):
     ALERT = "alert", "Alerted by matching"
     INVITATION = "invitation", "Invited by a person"

@@ -19,7 +19,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import prefetch_related_objects
 
 from openhours.accounts.models import User
-from openhours.matching.ranking.engine import rank_helpers, rank_requests
+from openhours.matching.ranking.engine import WARMING_UP, is_ready, rank_helpers, rank_requests
 from openhours.matching.ranking.results import HelperMatch, RequestMatch
 from openhours.members.models import Profile, Visibility
 from openhours.posts.models import Kind, Post, Status
@@ -33,9 +33,11 @@ __all__ = [
     "can_invite",
     "helpers_for_request",
     "helpers_to_show",
+    "matching_ready",
     "may_see_helpers",
     "requests_for_member",
     "requests_to_show",
+    "warming_up_note",
 ]
 
 
@@ -56,6 +58,17 @@ def requests_for_member(member: User, *, limit: int = 10) -> list[RequestMatch]:
     Never their own, one by someone blocked either way, or one they already answered.
     """
     return rank_requests(member, limit=limit)
+
+
+def matching_ready() -> bool:
+    """Whether this process can rank yet. Until the server's first index snapshot is
+    written, rankings find nobody and pages say matching is warming up (`WARMING_UP`)."""
+    return is_ready()
+
+
+def warming_up_note() -> str:
+    """What a page says in place of matches while matching warms up, or ""."""
+    return "" if is_ready() else WARMING_UP
 
 
 # Who sees what ----------------------------------------------------------------------

@@ -41,7 +41,7 @@ from openhours.notifications.services import notify
 from openhours.posts.models import Kind, Post, Status
 
 from .models import RequestRouting, RoutingStage, Suggestion, SuggestionKind
-from .selectors import HelperMatch, can_invite, helpers_for_request
+from .selectors import HelperMatch, can_invite, helpers_for_request, matching_ready
 
 # An exchange in any of these states no longer answers a request: the helper said no,
 # or one of them called it off before any time was given.
@@ -150,8 +150,13 @@ class RoutingReport:
     closed: int = 0
     resumed: int = 0
     alerts: int = 0
+    # No new request was routed: matching was still warming up in this process, and an
+    # alert to nobody would have moved the request on to escalation. The next pass will.
+    deferred: bool = False
 
     def summary(self) -> str:
+        if self.deferred:
+            return "Matching is warming up; new requests wait for the next pass."
         return (
             f"{self.routed} new requests alerted, {self.escalated} escalated, "
             f"{self.queued} queued for coordinators, {self.answered} answered, "
@@ -328,12 +333,18 @@ def route_requests(*, now: datetime | None = None, batch: int = ROUTE_BATCH) -> 
        alerts the next matches, nobody already asked (round 2).
     4. One still unanswered as long again goes to the coordinators' queue, and the
        coordinators are told once.
+
+    While matching warms up (no index snapshot yet), only step 1 runs: routing a new
+    request to nobody, or escalating past helpers nobody could rank, would lose alerts.
     """
     now = now or timezone.now()
     report = RoutingReport()
     wait = timedelta(days=settings.OPENHOURS_MATCHING_ESCALATE_AFTER_DAYS)
     due = now - wait
     _file_finished(report, now=now)
+    if not matching_ready():
+        report.deferred = True
+        return report
 
     new = (
         Post.objects.filter(kind=Kind.REQUEST, status=Status.OPEN, routing__isnull=True)

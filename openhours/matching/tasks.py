@@ -6,7 +6,15 @@ from dataclasses import asdict
 
 from django_tasks import task
 
+from .ranking import builder
 from .services import route_requests as route
+
+
+def start_index_builder() -> bool:
+    """Start this server's matching index builder in this process, if it is not running
+    (the worker calls this between tasks; see docs/matching.md). Returns whether one
+    runs here (never when each process is its own builder, as in tests)."""
+    return builder.ensure_running()
 
 
 @task()

@@ -27,7 +27,12 @@ from openhours.posts.selectors import get_post_for_viewer
 from . import services
 from .forms import InviteForm
 from .models import RequestRouting, RoutingStage, Suggestion, SuggestionKind
-from .selectors import can_invite, helpers_to_show, requests_to_show
+from .selectors import (
+    can_invite,
+    helpers_to_show,
+    requests_to_show,
+    warming_up_note,
+)
 
 HELPERS_IN_QUEUE = 5
 # "Requests you could help with" ranks at most this many; the page shows 10 at a time.
@@ -88,7 +93,8 @@ def invite(request: MemberRequest, post_id: int) -> HttpResponse:
 def for_you(request: MemberRequest) -> HttpResponse:
     matches = requests_to_show(request.user, limit=REQUESTS_FOR_YOU_MAX)
     page = Paginator(matches, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "matching/for_you.html", {"page": page, "nav": "requests"})
+    context = {"page": page, "nav": "requests", "warming_up": warming_up_note()}
+    return render(request, "matching/for_you.html", context)
 
 
 @coordinator_required

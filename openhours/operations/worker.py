@@ -39,6 +39,8 @@ from django_tasks_db.management.commands.db_worker import Worker as LibraryWorke
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from openhours.matching.tasks import start_index_builder
+
 from . import schedule
 from .models import WorkerHeartbeat
 
@@ -141,8 +143,10 @@ class Worker:
                 self.stopping.wait(self.interval)
 
     def maintain(self) -> None:
-        """Recover lost tasks and enqueue due periodic ones."""
+        """Recover lost tasks, keep this server's matching index builder running and
+        enqueue due periodic ones."""
         requeue_lost(now=self.clock())
+        start_index_builder()
         if self.keep_schedule:
             schedule.enqueue_due(now=self.clock())
 

@@ -1,9 +1,11 @@
 """The words matching ranks by, built from profiles, posts and exchanges, and kept in step.
 
-`sync_documents(since=...)` is the one writer of `MemberDocument` and `RequestDocument`:
-it finds members and requests whose sources changed after `since` (or, with no `since`,
-all of them), rebuilds their fields, and embeds those whose words changed when semantic
-matching is on. Running it twice changes nothing the second time (the digest says so).
+`sync_members_and_requests(member_ids, request_ids)` is the one writer of
+`MemberDocument` and `RequestDocument`: it rebuilds the fields of the members and requests
+given, and embeds those whose words changed when semantic matching is on. Running it
+twice changes nothing the second time (the digest says so). The index builder gives it
+what the change log names (`changes.py`); `sync_documents(since=...)` gives it everyone
+whose sources changed after `since`, or everyone, for `rebuild_matching_index`.
 """
 
 from __future__ import annotations
@@ -213,12 +215,53 @@ def sync_documents(
 ) -> SyncReport:
     """Bring stored documents up to date with what changed after `since` (or everything).
 
+    Looking by time reads the sources of every member (`_changed_member_ids`): for
+    `rebuild_matching_index` only. A running index builder takes the change log instead
+    (`sync_members_and_requests`, fed by `changes.py`).
     Returns what changed, so a running index can take exactly those documents.
     """
+    report = sync_members_and_requests(
+        _changed_member_ids(since), _changed_request_ids(since), progress=progress
+    )
+    if since is None:
+        # A full sync also drops documents of members who left and requests that closed.
+        MemberDocument.objects.exclude(approved_member_q("member__")).delete()
+        RequestDocument.objects.exclude(post__status=Status.OPEN).delete()
+    return report
+
+
+def missing_member_ids() -> list[int]:
+    """Approved members with a profile and no document (an anti-join over every member:
+    read once when a builder starts, never on each look for changes)."""
+    return list(
+        User.objects.approved_members()
+        .filter(profile__isnull=False, matching_document__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def missing_request_ids() -> list[int]:
+    """Open requests with no document (read once when a builder starts)."""
+    return list(
+        Post.objects.filter(kind=Kind.REQUEST, status=Status.OPEN, matching_document__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def sync_members_and_requests(
+    members: Iterable[int],
+    requests: Iterable[int],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> SyncReport:
+    """Bring the documents of these members and requests up to date: rebuilt and stored
+    where their sources changed, deleted where they may no longer be matched."""
     report = SyncReport()
     known: dict[str, Any] = {}  # text -> embedding, so a text repeated is embedded once
-    member_ids = _changed_member_ids(since)
-    request_ids = _changed_request_ids(since)
+    member_ids = sorted(set(members))
+    request_ids = sorted(set(requests))
     report.examined_members = member_ids
     report.examined_requests = request_ids
     total = len(member_ids) + len(request_ids)
@@ -255,10 +298,6 @@ def sync_documents(
         done += len(chunk)
         if progress:
             progress(done, total)
-    if since is None:
-        # A full sync also drops documents of members who left and requests that closed.
-        MemberDocument.objects.exclude(approved_member_q("member__")).delete()
-        RequestDocument.objects.exclude(post__status=Status.OPEN).delete()
     report.members = len(set(report.changed_members))
     report.requests = len(set(report.changed_requests))
     return report

@@ -194,3 +194,26 @@ class VectorIndex:
         n = len(self.keys)
         scores = self.matrix[:n] @ query.astype(np.float32)
         return self.keys, np.where(self.alive[:n], scores, -np.inf)
+
+    def vector(self, key: Any) -> np.ndarray | None:
+        """The live vector stored for `key`, or None."""
+        row = self.rows.get(key)
+        if row is None or not self.alive[row]:
+            return None
+        vector: np.ndarray = self.matrix[row]
+        return vector
+
+    def row(self, key: Any) -> int | None:
+        """Where `key`'s similarity sits in what `similarities` returns, or None."""
+        return self.rows.get(key)
+
+    def export(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The vectors of `keys`, one row each in that order (zeros where a key has none),
+        and which rows hold one: for a snapshot, aligned with its lexical rows."""
+        rows = np.asarray([self.rows.get(key, -1) for key in keys.tolist()], dtype=np.int64)
+        has = rows >= 0
+        alive = np.zeros(len(keys), dtype=bool)
+        alive[has] = self.alive[rows[has]]
+        matrix = np.zeros((len(keys), self.dimensions), dtype=np.float32)
+        matrix[has] = self.matrix[rows[has]]
+        return matrix, alive

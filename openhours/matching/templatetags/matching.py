@@ -16,7 +16,12 @@ from django import template
 
 from openhours.posts.models import Post
 
-from ..selectors import helpers_to_show, may_see_helpers, requests_to_show
+from ..selectors import (
+    helpers_to_show,
+    may_see_helpers,
+    requests_to_show,
+    warming_up_note,
+)
 
 HELPERS_ON_REQUEST = 5
 REQUESTS_ON_HOME = 5
@@ -30,11 +35,13 @@ def people_who_could_help(context: template.Context, post: Post) -> dict[str, An
     viewer = getattr(request, "user", None)
     if viewer is None or not may_see_helpers(post, viewer):
         return {"show": False}
+    rows = helpers_to_show(post, viewer=viewer, limit=HELPERS_ON_REQUEST)
     return {
         "show": True,
         "post": post,
-        "rows": helpers_to_show(post, viewer=viewer, limit=HELPERS_ON_REQUEST),
+        "rows": rows,
         "is_requester": post.author_id == viewer.pk,
+        "warming_up": "" if rows else warming_up_note(),
         "csrf_token": context.get("csrf_token"),
         "here": request.get_full_path() if request else "",
     }
@@ -46,4 +53,5 @@ def requests_you_could_help_with(context: template.Context) -> dict[str, Any]:
     viewer = getattr(request, "user", None)
     if viewer is None or not getattr(viewer, "is_authenticated", False):
         return {"show": False}
-    return {"show": True, "matches": requests_to_show(viewer, limit=REQUESTS_ON_HOME)}
+    matches = requests_to_show(viewer, limit=REQUESTS_ON_HOME)
+    return {"show": True, "matches": matches, "warming_up": "" if matches else warming_up_note()}

@@ -10,16 +10,18 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
 
-from openhours.matching.ranking import semantic
+from openhours.matching.ranking import changes, semantic
+from openhours.matching.ranking.builder import Builder
 from openhours.matching.ranking.documents import sync_documents
-from openhours.matching.ranking.engine import MatchingIndex, reset_index
+from openhours.matching.ranking.engine import in_process, index_directory, reset_index
 
 
 class Command(BaseCommand):
     help = (
         "Rebuild the stored matching documents of every member and open request, embedding "
-        "them when semantic matching is on. Running apps pick up changes by themselves; "
-        "use this after an import, a model change or a restore."
+        "them when semantic matching is on, and write this server's index snapshot when no "
+        "worker here is building it (a running builder takes the rebuilt documents from "
+        "the change log). Use it after an import, a model change or a restore."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -46,11 +48,23 @@ class Command(BaseCommand):
 
             report = sync_documents(since=since, progress=progress)
         reset_index()
-        index = MatchingIndex()
-        index.load()
+        written = "no snapshot (each process is its own builder)"
+        if not in_process():
+            builder = Builder(index_directory())
+            version = builder.step()
+            if version is not None and builder.index is not None:
+                written = (
+                    f"snapshot {version} written with {len(builder.index.members)} members "
+                    f"and {len(builder.index.requests)} open requests"
+                )
+            else:
+                written = "the worker building this server's index takes the changes"
+            builder.release()
+        # Every other builder (another server's, or this server's running one) loads the
+        # rewritten documents again: one row in the change log, not one per document.
+        changes.log_reload(now=timezone.now())
         self.stdout.write(
             f"{report.members} member and {report.requests} request documents changed "
-            f"({report.embedded} texts embedded); the index holds {len(index.members)} "
-            f"members and {len(index.requests)} open requests. "
+            f"({report.embedded} texts embedded); {written}. "
             f"{time.monotonic() - started:.1f} s."
         )
