@@ -102,11 +102,14 @@ class Process:
 
 @dataclass
 class Cluster:
-    """App servers (gunicorn, two workers each) behind one HAProxy."""
+    """App servers behind one HAProxy. Each server is gunicorn (two workers) and a
+    background worker (which builds the server's matching index), with a folder of its
+    own for the index, as separate machines would have."""
 
     tmp_path: Path
     env: dict[str, str]
     servers: dict[str, Process] = field(default_factory=dict)
+    workers: dict[str, Process] = field(default_factory=dict)
     ports: dict[str, int] = field(default_factory=dict)
     balancer: Process | None = None
     balancer_port: int = 0
@@ -115,7 +118,14 @@ class Cluster:
         port = free_port()
         env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2"}
         env["PROMETHEUS_MULTIPROC_DIR"] = str(self.tmp_path / f"metrics-{name}")
+        env["OPENHOURS_MATCHING_INDEX_DIR"] = str(self.tmp_path / f"index-{name}")
         self.ports[name] = port
+        self.workers[name] = Process(
+            f"{name}-worker",
+            [sys.executable, "manage.py", "run_worker", "--interval", "0.2"],
+            env,
+            self.tmp_path / f"{name}-worker.log",
+        )
         self.servers[name] = Process(
             name,
             [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "openhours.wsgi"],
@@ -149,13 +159,17 @@ class Cluster:
                 raise AssertionError(f"{name or 'the balancer'} never became healthy")
             time.sleep(0.2)
 
+    def _processes(self) -> list[Process]:
+        balancer = [self.balancer] if self.balancer else []
+        return [*self.servers.values(), *self.workers.values(), *balancer]
+
     def stop(self) -> None:
-        for process in [*self.servers.values(), *([self.balancer] if self.balancer else [])]:
+        for process in self._processes():
             process.stop()
 
     def logs(self) -> str:
         parts = []
-        for process in [*self.servers.values(), *([self.balancer] if self.balancer else [])]:
+        for process in self._processes():
             if process.log.exists():
                 parts.append(f"--- {process.name}\n{process.log.read_text()[-4000:]}")
         return "\n".join(parts)

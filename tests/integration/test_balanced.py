@@ -50,8 +50,8 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
     pool = Cluster(tmp_path, env)
     pool.add_server("a")
     pool.add_server("b")
-    for server in pool.servers.values():
-        server.start()
+    for process in [*pool.servers.values(), *pool.workers.values()]:
+        process.start()
     pool.start_balancer()
     try:
         for name in pool.servers:
