@@ -39,6 +39,18 @@ from openhours.matching.ranking.text import term_counts
 logger = logging.getLogger(__name__)
 
 POINTER = "current.json"
+
+
+def database_identity() -> str:
+    """Which database a snapshot was read from: a folder shared by two installations (a
+    developer's SQLite demo and a PostgreSQL benchmark in one checkout) must never serve
+    one's members to the other."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    return f"{connection.vendor}:{db.get('HOST') or ''}:{db.get('PORT') or ''}:{db['NAME']}"
+
+
 KEEP = 3  # snapshots kept besides the newest
 CORPORA = ("members", "requests")
 
@@ -194,6 +206,7 @@ def write(
             "built_at": built_at.isoformat(),
             "written_at": time.time(),
             "model": model,
+            "database": database_identity(),
             "k1": K1,
             "members": _write_corpus(folder, "members", members),
             "requests": _write_corpus(folder, "requests", requests),
@@ -260,6 +273,8 @@ def read(directory: Path) -> Snapshot | None:
         return None
     folder = directory / pointer["path"]
     meta = json.loads((folder / "meta.json").read_text())
+    if meta.get("database") != database_identity():
+        return None  # another database's snapshot: as if there were none yet
     return Snapshot(
         version=int(meta["version"]),
         built_at=datetime.fromisoformat(meta["built_at"]),

@@ -398,3 +398,18 @@ def test_a_rebuild_with_no_builder_running_writes_the_snapshot_itself(
 
     assert "snapshot 1 written with 1 members and 0 open requests" in out.getvalue()
     assert index_status()["ready"] is True
+
+
+def test_a_snapshot_of_another_database_is_never_served(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = Corpus(MEMBER_FIELDS)
+    corpus.upsert(1, {"skills": "sepsis audit", "about": "", "offers": ""}, "d1", None)
+    snapshot.write(
+        tmp_path, members=corpus, requests=Corpus(MEMBER_FIELDS), built_at=timezone.now(), model=""
+    )
+    assert snapshot.read(tmp_path) is not None
+    # The same folder, read by an installation on another database (a demo and a
+    # benchmark in one checkout): as if no snapshot had been written yet.
+    monkeypatch.setattr(snapshot, "database_identity", lambda: "postgresql:elsewhere:5432:other")
+    assert snapshot.read(tmp_path) is None
