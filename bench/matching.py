@@ -99,6 +99,7 @@ def memory() -> dict[str, float]:
     }
 
 
+# Long on purpose: one measured build, step by step, each step timed where it happens.
 def build(ranker: str, database_url: str, directory: str) -> dict[str, object]:
     """Run in a fresh process, as a server's worker does: start the builder (load the
     index from the stored documents, write the first snapshot), then time a look for
@@ -180,6 +181,7 @@ def build(ranker: str, database_url: str, directory: str) -> dict[str, object]:
     }
 
 
+# Long on purpose: the run sheet of one ranker's measurements, in the order reported.
 def measure(ranker: str, database_url: str, directory: str) -> dict[str, object]:
     """Run in a fresh process, as an app process would: map the snapshot, then time both
     rankings and the baseline."""
@@ -262,6 +264,7 @@ def measure(ranker: str, database_url: str, directory: str) -> dict[str, object]
     }
 
 
+# Long on purpose: the benchmark's set-up and report, one step after another.
 def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] in ("--build", "--measure"):
         ranker, database_url, directory = sys.argv[2].split("@@", 2)

@@ -287,6 +287,7 @@ def rss_mib(master: int) -> dict[int, float]:
     return found
 
 
+# Long on purpose: the benchmark's set-up, one step after another (seed, discover, serve).
 def main() -> None:
     if sys.argv[1:] == ["--discover"]:
         discover()
@@ -369,6 +370,8 @@ def wait_for_matching(worker_started: float) -> None:
     sys.exit("the worker's matching index was not ready within 15 minutes")
 
 
+# Long on purpose: the run sheet: first visits, then each page at each concurrency, then
+# the table, in the order they are printed.
 def measure(server: subprocess.Popen[bytes], started: float, ids: dict[str, Any]) -> None:
     from_start = None
     while time.perf_counter() - started < 120:

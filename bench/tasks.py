@@ -69,6 +69,8 @@ def main() -> None:
         print(f"{name:<34}{units:>7}{per_unit:>14.2f}{per_unit / baseline:>12.1f}")
 
 
+# Long on purpose: the benchmark's run sheet, each kind of work built and then timed in
+# the order the table reports them.
 def run(size: int) -> list[tuple[str, int, float]]:
     from django.db import connection
     from django.utils import timezone

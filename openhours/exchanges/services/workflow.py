@@ -39,10 +39,8 @@ def _create(
     proposal_key: str | None = None,
 ) -> Exchange:
     check_transition(Exchange(giver=giver, receiver=receiver), "propose", proposer)
-    if proposal_key:
-        sent = Exchange.objects.filter(proposal_key=proposal_key, proposed_by=proposer).first()
-        if sent is not None:
-            return sent  # the same form again: the exchange it already started
+    if (sent := _sent_with(proposal_key, proposer)) is not None:
+        return sent  # the same form again: the exchange it already started
     other = receiver if proposer.pk == giver.pk else giver
     c.require_can_take_part(other, you=False)
     if giver.pk == receiver.pk:
@@ -81,14 +79,19 @@ def _create(
                 needs_action=True,
             )
     except IntegrityError:
-        if proposal_key:
-            # The same form posted at the same moment: the other post started it.
-            racing = Exchange.objects.filter(proposal_key=proposal_key, proposed_by=proposer)
-            if racing.exists():
-                return racing.get()
-        # The partial unique constraint: one exchange in progress per pair and post.
+        # The same form posted at the same moment (the other post started it), or the
+        # partial unique constraint: one exchange in progress per pair and post.
+        if (sent := _sent_with(proposal_key, proposer)) is not None:
+            return sent
         raise DomainError(ALREADY_IN_PROGRESS) from None
     return exchange
+
+
+def _sent_with(proposal_key: str | None, proposer: User) -> Exchange | None:
+    """The exchange this proposal form already started, if it did."""
+    if not proposal_key:
+        return None
+    return Exchange.objects.filter(proposal_key=proposal_key, proposed_by=proposer).first()
 
 
 def respond_to_post(
