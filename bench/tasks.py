@@ -80,12 +80,12 @@ def run(size: int) -> list[tuple[str, int, float]]:
     from openhours.exchanges import services as exchanges
     from openhours.exchanges.models import Exchange
     from openhours.exchanges.tasks import auto_confirm_exchanges
-    from openhours.group_sessions import services as sessions
     from openhours.group_sessions.models import GroupSession
     from openhours.group_sessions.tasks import settle_group_sessions
+    from openhours.group_sessions.tests.factories import delivered_group_session
     from openhours.ledger.services import grant_joining_credit
     from openhours.matching.tasks import route_requests
-    from openhours.members.services import ProfileDetails, update_profile
+    from openhours.members.tests.factories import describe
     from openhours.notifications.models import EmailPreference, Notification
     from openhours.notifications.services import notify, set_email_preference
     from openhours.notifications.tasks import send_digests
@@ -157,27 +157,7 @@ def run(size: int) -> list[tuple[str, int, float]]:
         set_email_preference(user=person, preference=EmailPreference.OFF)
     count = max(1, min(size // 5, 40))
     for number in range(count):
-        session = sessions.create_session(
-            giver=giver,
-            details=sessions.SessionDetails(
-                title=f"PDSA cycles {number}",
-                description="An introduction.",
-                starts_at=start,
-                planned_minutes=15,
-                capacity=10,
-            ),
-            now=start - timedelta(days=7),
-        )
-        for person in attendees:
-            sessions.sign_up(session=session, member=person, now=start - timedelta(days=7))
-        sessions.record_delivery(
-            session=session,
-            giver=giver,
-            delivered_minutes=15,
-            preparation_minutes=0,
-            attendees=attendees,
-            now=start + timedelta(hours=1),
-        )
+        delivered_group_session(giver, attendees, title=f"PDSA cycles {number}", starts_at=start)
     DBTaskResult.objects.all().delete()
     rows.append(timed("settlement, per session of 5", count, settle_group_sessions.enqueue))
     assert GroupSession.objects.filter(status="settled").count() == count
@@ -191,19 +171,12 @@ def run(size: int) -> list[tuple[str, int, float]]:
 
     helpers = [UserFactory(full_name=f"Hal {i}") for i in range(20)]
     for helper in helpers:
-        update_profile(
-            user=helper,
-            details=ProfileDetails(
-                full_name=helper.full_name,
-                job_title="Quality improvement lead",
-                can_help_with="sepsis audit, audit tools, quality improvement",
-                organisations=[],
-                availability="",
-            ),
+        describe(
+            helper,
+            job_title="Quality improvement lead",
+            can_help_with="sepsis audit, audit tools, quality improvement",
         )
         set_email_preference(user=helper, preference=EmailPreference.OFF)
-        helper.last_login = timezone.now()
-        helper.save(update_fields=["last_login"])
     for number in range(size):
         make_post(receivers[number % len(receivers)], title=f"Sepsis audit {number}")
     DBTaskResult.objects.all().delete()

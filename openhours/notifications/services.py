@@ -112,7 +112,7 @@ def email_notification(notification_id: int) -> bool:
             body += f"\nSee it here:\n{link}\n"
         body += _footer()
         Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
-        _mail(recipient.email, _subject_line(notification.message), body)
+        mail.send(recipient.email, _subject_line(notification.message), body, kind="notification")
     return True
 
 
@@ -245,7 +245,9 @@ def _send_digest_to(recipient_id: int, *, now: datetime) -> bool:
         try:
             # Sent inside the transaction on purpose: if the mail server refuses, the
             # emailed_at marks roll back and tomorrow's run tries again.
-            _mail(recipient.email, f"Your daily summary: {count} new {noun}", body, kind="digest")
+            mail.send(
+                recipient.email, f"Your daily summary: {count} new {noun}", body, kind="digest"
+            )
         except Exception:
             logger.exception("Could not send the notification digest to user %s", recipient_id)
             transaction.set_rollback(True)
@@ -261,10 +263,6 @@ def _absolute(url: str) -> str:
 
 def _subject_line(message: str) -> str:
     return shorten(" ".join(message.split()), 120)
-
-
-def _mail(address: str, subject: str, body: str, *, kind: str = "notification") -> None:
-    mail.send(address, subject, body, kind=kind)
 
 
 def _footer() -> str:

@@ -27,8 +27,9 @@ from openhours.matching.ranking.engine import index_status
 from openhours.matching.selectors import helpers_for_request
 from openhours.matching.services import route_requests
 from openhours.matching.tasks import start_index_builder
-from openhours.matching.tests.test_ranking import describe, sepsis_request
+from openhours.matching.tests.test_ranking import sepsis_request
 from openhours.members.models import Profile
+from openhours.members.tests.factories import describe
 from openhours.posts.models import Kind, Post
 from openhours.posts.tests.factories import make_post
 

@@ -14,38 +14,14 @@ from openhours.exchanges.models import Exchange, State
 from openhours.matching.models import Suggestion, SuggestionKind
 from openhours.matching.ranking import engine
 from openhours.matching.selectors import helpers_for_request, requests_for_member
-from openhours.members.services import ProfileDetails, block_member, update_profile
+from openhours.members.services import block_member
+from openhours.members.tests.factories import describe
 from openhours.organisations.models import Organisation
 from openhours.organisations.tests.factories import OrganisationFactory
 from openhours.posts.models import Kind, Post
 from openhours.posts.tests.factories import make_post
 
 pytestmark = pytest.mark.django_db
-
-
-def describe(
-    user: User,
-    *,
-    can_help_with: str,
-    job_title: str = "",
-    organisations: list[Organisation] | None = None,
-    availability: str = "",
-    **extra: object,
-) -> User:
-    update_profile(
-        user=user,
-        details=ProfileDetails(
-            full_name=user.full_name,
-            job_title=job_title,
-            can_help_with=can_help_with,
-            organisations=organisations or [],
-            availability=availability,
-            **extra,  # type: ignore[arg-type]
-        ),
-    )
-    user.last_login = timezone.now()
-    user.save(update_fields=["last_login"])
-    return user
 
 
 def sepsis_request(author: User) -> Post:

@@ -20,7 +20,7 @@ from openhours.matching.models import MemberDocument, RequestDocument
 from openhours.matching.ranking import engine, semantic
 from openhours.matching.ranking.documents import sync_documents
 from openhours.matching.selectors import helpers_for_request
-from openhours.matching.tests.test_ranking import describe
+from openhours.members.tests.factories import describe
 from openhours.posts.tests.factories import make_post
 
 pytestmark = pytest.mark.skipif(

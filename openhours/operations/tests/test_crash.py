@@ -33,13 +33,13 @@ from openhours.core.testing import needs_postgresql
 from openhours.exchanges import services as exchanges
 from openhours.exchanges.models import Exchange, State
 from openhours.exchanges.tasks import auto_confirm_exchanges
-from openhours.group_sessions import services as sessions
 from openhours.group_sessions.models import GroupSession, SessionStatus
 from openhours.group_sessions.tasks import settle_group_sessions
+from openhours.group_sessions.tests.factories import delivered_group_session
 from openhours.ledger.models import Transfer
 from openhours.matching.models import Suggestion, SuggestionKind
 from openhours.matching.tasks import route_requests
-from openhours.members.services import ProfileDetails, update_profile
+from openhours.members.tests.factories import describe
 from openhours.notifications.models import EmailPreference, Notification
 from openhours.notifications.services import notify, set_email_preference
 from openhours.notifications.tasks import send_digests
@@ -196,26 +196,8 @@ def test_settlement_killed_midway_pays_each_attendee_once(workers: Workers) -> N
     start = timezone.now() - 30 * DAY
     total = 40
     for number in range(total):
-        session = sessions.create_session(
-            giver=giver,
-            details=sessions.SessionDetails(
-                title=f"PDSA cycles, part {number}",
-                description="An introduction to Plan-Do-Study-Act.",
-                starts_at=start,
-                planned_minutes=15,
-                capacity=10,
-            ),
-            now=start - 7 * DAY,
-        )
-        for person in attendees:
-            sessions.sign_up(session=session, member=person, now=start - 7 * DAY)
-        sessions.record_delivery(
-            session=session,
-            giver=giver,
-            delivered_minutes=15,
-            preparation_minutes=0,
-            attendees=attendees,
-            now=start + timedelta(hours=1),
+        delivered_group_session(
+            giver, attendees, title=f"PDSA cycles, part {number}", starts_at=start
         )
     result = settle_group_sessions.enqueue()
 
@@ -298,18 +280,11 @@ def test_alerts_killed_midway_alert_each_helper_once_per_request(workers: Worker
     helpers = []
     for number in range(6):
         helper = UserFactory(full_name=f"Hal {number}", email=f"hal{number}@nhs.net")
-        update_profile(
-            user=helper,
-            details=ProfileDetails(
-                full_name=helper.full_name,
-                job_title="Quality improvement lead",
-                can_help_with="sepsis audit, audit tools, quality improvement, PDSA cycles",
-                organisations=[],
-                availability="",
-            ),
+        describe(
+            helper,
+            job_title="Quality improvement lead",
+            can_help_with="sepsis audit, audit tools, quality improvement, PDSA cycles",
         )
-        helper.last_login = timezone.now()
-        helper.save(update_fields=["last_login"])
         helpers.append(helper)
     authors = [UserFactory(full_name=f"Ann {i}", email=f"ann{i}@nhs.net") for i in range(30)]
     for author in authors:
